@@ -1,0 +1,10 @@
+/*
+ * iffa.h: the whole public API of libiffa. Link with `pkg-config --libs iffa`.
+ */
+#ifndef IFFA_H
+#define IFFA_H
+
+#include "iffa/common.h"
+#include "iffa/db.h"
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * Connection handling and the helpers every module uses to talk to
+ * PostgreSQL. User data always travels as parameters (PQexecParams), never
+ * pasted into SQL text.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db.h"
+
+int iffa_db__fail(iffa_db *db, const PGresult *res, const char *what)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res ? PQresultErrorMessage(res) : NULL;
+	size_t len;
+	char buf[1024];
+
+	if (!msg || !*msg)
+		msg = db && db->conn ? PQerrorMessage(db->conn) : "no connection";
+	snprintf(buf, sizeof(buf), "%s", msg);
+	len = strlen(buf);
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+		buf[--len] = '\0';
+	if (state)
+		return iffa_error_set(IFFA_EDB, "%s: %s (SQLSTATE %s)", what, buf, state);
+	return iffa_error_set(IFFA_EDB, "%s: %s", what, buf);
+}
+
+int iffa_db_connect(iffa_db **out, const char *conninfo)
+{
+	iffa_db *db;
+	PGresult *res;
+
+	*out = NULL;
+	db = calloc(1, sizeof(*db));
+	if (!db)
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	db->conn = PQconnectdb(conninfo ? conninfo : "");
+	if (!db->conn || PQstatus(db->conn) != CONNECTION_OK) {
+		int error = iffa_db__fail(db, NULL, "connecting to PostgreSQL");
+		iffa_db_free(db);
+		return error;
+	}
+	/* Timestamps cross the wire in UTC; numbers and dates in ISO forms. */
+	res = PQexec(db->conn, "SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; "
+			       "SET client_min_messages = warning");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		int error = iffa_db__fail(db, res, "setting up the session");
+		PQclear(res);
+		iffa_db_free(db);
+		return error;
+	}
+	PQclear(res);
+	*out = db;
+	return 0;
+}
+
+void iffa_db_free(iffa_db *db)
+{
+	if (!db)
+		return;
+	if (db->conn)
+		PQfinish(db->conn);
+	free(db);
+}
+
+PGconn *iffa_db_conn(iffa_db *db)
+{
+	return db->conn;
+}
+
+int iffa_db__query(PGresult **out, iffa_db *db, const char *what,
+		   const char *sql, int nparams, const char *const *params)
+{
+	PGresult *res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL,
+				     NULL, 0);
+	ExecStatusType st = PQresultStatus(res);
+
+	*out = NULL;
+	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+		int error = iffa_db__fail(db, res, what);
+		PQclear(res);
+		return error;
+	}
+	*out = res;
+	return 0;
+}
+
+int iffa_db__exec(iffa_db *db, const char *what, const char *sql, int nparams,
+		  const char *const *params)
+{
+	PGresult *res;
+	int error = iffa_db__query(&res, db, what, sql, nparams, params);
+
+	PQclear(res);
+	return error;
+}

@@ -1,0 +1,45 @@
+/*
+ * Internals of the db module shared with the other modules: the handle's
+ * layout and helpers that run SQL with parameters and turn failures into
+ * iffa errors carrying the SQLSTATE.
+ */
+#ifndef IFFA_SRC_DB_H
+#define IFFA_SRC_DB_H
+
+#include "iffa/common.h"
+#include "iffa/db.h"
+
+struct iffa_db {
+	PGconn *conn;
+};
+
+/** A migration compiled into the library (generated from sql/). */
+typedef struct {
+	int version;       /* NNN of the file name */
+	const char *name;  /* file name, e.g. "003_records.sql" */
+	const char *sql;   /* whole text */
+} iffa_db__migration;
+
+extern const iffa_db__migration iffa_db__migrations[];
+extern const int iffa_db__migration_total;
+
+/**
+ * Run a statement without a result set (or whose rows are ignored) with
+ * text parameters. `what` names the step for the error message.
+ * @return 0 or IFFA_EDB
+ */
+int iffa_db__exec(iffa_db *db, const char *what, const char *sql, int nparams,
+		  const char *const *params);
+
+/**
+ * Run a query with text parameters and hand back its result.
+ * @param out  receives the result on success (PQclear it)
+ * @return 0 or IFFA_EDB
+ */
+int iffa_db__query(PGresult **out, iffa_db *db, const char *what,
+		   const char *sql, int nparams, const char *const *params);
+
+/** Record the server's error for `res` (may be NULL) as the last error. */
+int iffa_db__fail(iffa_db *db, const PGresult *res, const char *what);
+
+#endif
