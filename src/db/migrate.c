@@ -39,9 +39,16 @@ int iffa_db_schema_version(iffa_db *db, int *out)
 
 	*out = 0;
 	error = iffa_db__query(&res, db, "reading the schema version",
-			       "SELECT CASE WHEN to_regclass('schema_version') IS NULL THEN 0 "
-			       "ELSE (SELECT coalesce(max(version), 0) FROM schema_version) END",
-			       0, NULL);
+			       "SELECT to_regclass('schema_version') IS NOT NULL", 0, NULL);
+	if (error < 0)
+		return error;
+	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
+		PQclear(res);
+		return 0;
+	}
+	PQclear(res);
+	error = iffa_db__query(&res, db, "reading the schema version",
+			       "SELECT coalesce(max(version), 0) FROM schema_version", 0, NULL);
 	if (error < 0)
 		return error;
 	*out = atoi(PQgetvalue(res, 0, 0));
