@@ -104,6 +104,8 @@ typedef struct {
 	employee *employees;
 	uint32_t nemployees;
 	uint64_t per_payday[32]; /* employees paid on each day of month */
+	uint32_t *paying[4];     /* employers with staff, by payday 25..28 */
+	uint32_t npaying[4];
 	double *weight;          /* activity weight per account */
 	uint64_t class_count[CL_N];
 	uint32_t ordinary_parties;
@@ -120,22 +122,29 @@ static int place_named(const char *name)
 	return iffa_generate__place(name);
 }
 
+/* A place drawn in proportion to weight^exponent, leaving out places with
+ * any of the `exclude` flags. Linear in the (few) places. */
 static int draw_place(gen_rng *r, double exponent, unsigned exclude)
 {
-	double total = 0, u;
+	double w[64], total = 0, u;
+	int n = iffa_generate__nplaces < 64 ? iffa_generate__nplaces : 64, last = 0;
 
-	for (int i = 0; i < iffa_generate__nplaces; i++)
-		if (!(iffa_generate__places[i].flags & exclude))
-			total += pow(iffa_generate__places[i].weight, exponent);
+	for (int i = 0; i < n; i++) {
+		w[i] = (iffa_generate__places[i].flags & exclude) ? 0
+		       : exponent == 1.0 ? iffa_generate__places[i].weight
+					 : pow(iffa_generate__places[i].weight, exponent);
+		total += w[i];
+	}
 	u = gen_unif(r) * total;
-	for (int i = 0; i < iffa_generate__nplaces; i++) {
-		if (iffa_generate__places[i].flags & exclude)
+	for (int i = 0; i < n; i++) {
+		if (w[i] <= 0)
 			continue;
-		u -= pow(iffa_generate__places[i].weight, exponent);
+		last = i;
+		u -= w[i];
 		if (u < 0)
 			return i;
 	}
-	return 0;
+	return last;
 }
 
 static int country_of_place(int place)
@@ -218,7 +227,7 @@ int iffa_generate__background_population(gen *g, gen_rng *r, uint64_t n)
 		if (!b->ngo)
 			return iffa_generate__fail(g, IFFA_ENOMEM, "generate: out of memory");
 		for (uint32_t i = 0; i < nngo; i++) {
-			uint32_t p;
+			uint32_t p = 0;
 			if (add(g, PK_ORGANISATION, place_named(ngo_places[i % 4]), 0, k, 1, &p) < 0)
 				return g->error;
 			b->ngo[b->nngo++] = g->party[p].first_account;
@@ -268,7 +277,7 @@ int iffa_generate__background_population(gen *g, gen_rng *r, uint64_t n)
 		for (int i = 0; i < NROUTES; i++) {
 			uint32_t k_pairs = 1 + (uint32_t)(hawala_routes[i].w * (double)n / 2e6);
 			for (uint32_t j = 0; j < k_pairs; j++) {
-				uint32_t pa, pb;
+				uint32_t pa = 0, pb = 0;
 				if (add(g, PK_PERSON, place_named(hawala_routes[i].a), 0, k, 3, &pa) < 0 ||
 				    add(g, PK_PERSON, place_named(hawala_routes[i].b), 0, k, 3, &pb) < 0)
 					return g->error;
@@ -304,7 +313,7 @@ int iffa_generate__background_population(gen *g, gen_rng *r, uint64_t n)
 			return iffa_generate__fail(g, IFFA_ENOMEM, "generate: out of memory");
 		for (uint32_t i = 0; i < ns; i++) {
 			for (int j = 0; j < 3; j++) {
-				uint32_t p;
+				uint32_t p = 0;
 				if (add(g, PK_COMPANY, place_named(seats[j]), 0, k, 1, &p) < 0)
 					return g->error;
 				b->sweep[i][j] = g->party[p].first_account;
@@ -609,8 +618,19 @@ static int make_employment(gen *g, gen_rng *r, uint64_t n)
 		sorted = NULL;
 		b->nemployees = made;
 	}
-	for (uint32_t e = 0; e < b->nemployers; e++)
+	for (int k = 0; k < 4; k++) {
+		b->paying[k] = malloc((b->nemployers + 1) * sizeof(uint32_t));
+		if (!b->paying[k]) {
+			error = iffa_generate__fail(g, IFFA_ENOMEM, "generate: out of memory");
+			goto done;
+		}
+	}
+	for (uint32_t e = 0; e < b->nemployers; e++) {
+		int k = b->employers[e].payday - 25;
 		b->per_payday[b->employers[e].payday] += b->employers[e].n;
+		if (b->employers[e].n > 0)
+			b->paying[k][b->npaying[k]++] = e;
+	}
 done:
 	free(count);
 	free(emp_of);
@@ -796,7 +816,8 @@ static double nice(gen_rng *r, double x)
 
 	if (x < 100 || !gen_chance(r, 0.6))
 		return x;
-	step = pow(10, floor(log10(x)) - 1);
+	for (step = 1; step * 100 <= x; step *= 10)
+		;
 	if (gen_chance(r, 0.5))
 		step *= 5;
 	return fmax(step, floor(x / step + 0.5) * step);
@@ -808,7 +829,8 @@ static uint32_t contact_or_fresh(gen *g, gen_rng *r, uint32_t from, const gen_po
 
 	if (a->ncontacts > 0 && gen_chance(r, 0.75)) {
 		/* Zipf-like over the contact list: the first ones most often */
-		uint32_t k = (uint32_t)(a->ncontacts * pow(gen_unif(r), 2.0));
+		double u = gen_unif(r);
+		uint32_t k = (uint32_t)(a->ncontacts * u * u);
 		uint32_t c = g->contacts[a->contacts + (k < a->ncontacts ? k : a->ncontacts - 1u)];
 		if (c != from)
 			return c;
@@ -846,16 +868,14 @@ void iffa_generate__background_day(gen *g, gen_rng *r, int64_t day, uint64_t bud
 
 	iffa_generate__civil_from_days(day / GEN_DAY, &y, &m, &d);
 	/* salaries of the employers whose payday this is */
-	for (uint32_t e = 0; e < b->nemployers; e++) {
-		const employer *em = &b->employers[e];
+	for (uint32_t k = 0; d >= 25 && d <= 28 && k < b->npaying[d - 25]; k++) {
+		const employer *em = &b->employers[b->paying[d - 25][k]];
 		int64_t t;
 
-		if (em->payday != d || em->n == 0)
-			continue;
 		t = day + 8 * GEN_HOUR + gen_below(r, 4 * GEN_HOUR);
-		for (uint32_t k = 0; k < em->n; k++) {
-			const employee *ee = &b->employees[em->first + k];
-			iffa_generate__emit_xof(g, t + k, em->acct, ee->acct, ee->salary, -1, PU_SALARY,
+		for (uint32_t j = 0; j < em->n; j++) {
+			const employee *ee = &b->employees[em->first + j];
+			iffa_generate__emit_xof(g, t + j, em->acct, ee->acct, ee->salary, -1, PU_SALARY,
 						0);
 		}
 	}
@@ -1181,6 +1201,8 @@ void iffa_generate__background_free(gen *g)
 	free(b->sweep);
 	free(b->employers);
 	free(b->employees);
+	for (int k = 0; k < 4; k++)
+		free(b->paying[k]);
 	free(b->weight);
 	free(b);
 	g->bg = NULL;

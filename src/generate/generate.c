@@ -94,12 +94,7 @@ double iffa_generate__rate(const gen *g, int currency, int64_t t)
  * (a scenario value, not a market series). */
 double iffa_generate__gold_price(const gen *g, int64_t t)
 {
-	int y, m, d;
-	int k;
-
-	iffa_generate__civil_from_days(t / GEN_DAY, &y, &m, &d);
-	k = (y - 2025) * 12 + (m - 1);
-	return 85.0 * pow(1.018, k) * iffa_generate__rate(g, CUR_USD, t);
+	return g->gold[iffa_generate__month_index(g, t)] * iffa_generate__rate(g, CUR_USD, t);
 }
 
 static double round8(double x)
@@ -116,7 +111,8 @@ static int make_fx(gen *g)
 	double usd = 610, gnf = 8600, mru = 39.8, gmd = 70, ngn = 1550;
 
 	g->fx = calloc((size_t)g->nmonths * CUR_N, sizeof(double));
-	if (!g->fx)
+	g->gold = calloc((size_t)g->nmonths, sizeof(double));
+	if (!g->fx || !g->gold)
 		return iffa_generate__fail(g, IFFA_ENOMEM, "generate: out of memory");
 	gen_rng_seed(&r, g->opts->seed, STREAM_FX);
 	for (int k = 0; k < g->nmonths; k++) {
@@ -130,6 +126,7 @@ static int make_fx(gen *g)
 		f[CUR_MRU] = round8(usd / mru);
 		f[CUR_GMD] = round8(usd / gmd);
 		f[CUR_NGN] = round8(usd / ngn);
+		g->gold[k] = 85.0 * pow(1.018, (g->y0 - 2025) * 12 + (g->m0 - 1) + k);
 		usd = usd * (1 + 0.012 * gen_normal(&r)) * 0.9 + 600 * 0.1;
 		gnf *= 1 + 0.002 + 0.004 * gen_normal(&r);
 		mru *= 1 + 0.006 * gen_normal(&r);
@@ -295,9 +292,9 @@ static void write_xfer(gen *g, const gen_xfer *x)
 	iffa_generate__out_raw(o, ",T-", 3);
 	iffa_generate__out_u64w(o, ++g->written, 10);
 	out_ch(o, ',');
-	iffa_generate__out_str(o, iffa_generate__account_ref(g, x->from));
+	iffa_generate__out_raw(o, iffa_generate__account_ref(g, x->from), g->reflen[x->from]);
 	out_ch(o, ',');
-	iffa_generate__out_str(o, iffa_generate__account_ref(g, x->to));
+	iffa_generate__out_raw(o, iffa_generate__account_ref(g, x->to), g->reflen[x->to]);
 	out_ch(o, ',');
 	iffa_generate__out_amount(o, x->cents);
 	out_ch(o, ',');
@@ -694,12 +691,14 @@ static void gen_dispose(gen *g)
 	free(g->acct);
 	free(g->contacts);
 	free(g->refs);
+	free(g->reflen);
 	free(g->party_by_refno);
 	free(g->acct_by_refno);
 	free(g->members);
 	free(g->inst);
 	free(g->heap);
 	free(g->fx);
+	free(g->gold);
 }
 
 int iffa_generate(iffa_generate_result *out, const iffa_generate_options *opts)
@@ -707,7 +706,7 @@ int iffa_generate(iffa_generate_result *out, const iffa_generate_options *opts)
 	gen g;
 	iffa_generate_result res;
 	gen_rng r, bgr;
-	int y, m, d, error;
+	int y = 0, m = 0, d = 0, error;
 	uint64_t planted = 0, scheduled, budget;
 	double total_w = 0, cum_w = 0;
 	uint64_t given = 0;

@@ -372,6 +372,7 @@ typedef struct {
 	int y0, m0;             /* first month */
 	int nmonths;            /* calendar months touched by the window */
 	double *fx;             /* [month][CUR_N] XOF per unit */
+	double *gold;           /* [month] USD per gram of fine gold */
 	int cur_used[CUR_N];
 
 	gen_party *party;
@@ -381,6 +382,7 @@ typedef struct {
 	uint32_t *contacts;
 	uint64_t ncontacts, capcontacts;
 	char *refs;             /* account refs, 40 bytes each */
+	uint8_t *reflen;        /* their lengths */
 	uint32_t *party_by_refno, *acct_by_refno;
 
 	gen_member *members;

@@ -101,7 +101,7 @@ static int place(const char *name)
 static int new_party(planner *pl, int kind, int where, const int *akinds, int nk, uint32_t *out)
 {
 	gen *g = pl->g;
-	uint32_t p;
+	uint32_t p = 0;
 
 	if (iffa_generate__add_party(g, kind, where,
 				     PF_PLANTED | (gen_chance(pl->r, kind == PK_PERSON ? 0.15 : 0) ? PF_FEMALE : 0),
@@ -222,7 +222,7 @@ static int plan_shared(planner *pl, uint64_t n)
 	static const char *const fac_places[] = {"Gao", "Kayes", "Bamako", "Dakar", "Nouakchott",
 		"Niamey", "Mopti"};
 	int kc[2] = {AK_CASH, AK_MM}, kf[3] = {AK_BANK, AK_MM, AK_CASH};
-	uint32_t p;
+	uint32_t p = 0;
 
 	if (iffa_generate__add_party(g, PK_ARMED_GROUP, place("Tombouctou"), PF_PLANTED | PF_DESIGNATED,
 				     &g->jnim) < 0 ||
@@ -267,7 +267,7 @@ static int plan_ransom(planner *pl, uint32_t id, int linked)
 	gen_instance *in = new_instance(g, IFFA_GENERATE_RANSOM_CHAIN, id, linked,
 					pick_start(pl, IFFA_GENERATE_RANSOM_CHAIN));
 	int kb[1] = {AK_BANK}, knc[2] = {AK_BANK, AK_CASH}, kc[2] = {AK_CASH, AK_MM};
-	uint32_t p, h_in, h_out;
+	uint32_t p = 0, h_in = 0, h_out = 0;
 	int nneg = gen_chance(r, 0.35) ? 2 : 1, ncour = gen_range(r, 1, 3), nben = gen_range(r, 2, 4);
 
 	if (!in)
@@ -336,7 +336,7 @@ static int plan_gold(planner *pl, uint32_t id, int linked)
 	gen_instance *in = new_instance(g, IFFA_GENERATE_GOLD_CHAIN, id, linked,
 					pick_start(pl, IFFA_GENERATE_GOLD_CHAIN));
 	int ks[2] = {AK_CASH, AK_MM}, kco[2] = {AK_BANK, AK_CASH}, ke[1] = {AK_BANK};
-	uint32_t p;
+	uint32_t p = 0;
 	int site, sc;
 	const char *comptoir_at[1], *exporter_at[1];
 
@@ -384,7 +384,7 @@ static int plan_zakat(planner *pl, uint32_t id, int linked)
 	gen_instance *in = new_instance(g, IFFA_GENERATE_ZAKAT, id, linked, start);
 	int kc[2] = {AK_CASH, AK_MM}, km[1] = {AK_MM}, kt[2] = {AK_BANK, AK_MM};
 	int where, nv = gen_range(r, 3, 10), nt = 0;
-	uint32_t p;
+	uint32_t p = 0;
 
 	if (!in)
 		return g->error;
@@ -430,7 +430,7 @@ static int plan_layering(planner *pl, uint32_t id, int linked)
 	gen_instance *in = new_instance(g, IFFA_GENERATE_LAYERING, id, linked,
 					pick_start(pl, IFFA_GENERATE_LAYERING));
 	int k[2] = {AK_MM, AK_BANK}, nh = gen_range(r, 3, 6);
-	uint32_t p;
+	uint32_t p = 0;
 
 	if (!in)
 		return g->error;
@@ -467,7 +467,7 @@ static int plan_structuring(planner *pl, uint32_t id, int linked)
 					pick_start(pl, IFFA_GENERATE_STRUCTURING));
 	int km[1] = {AK_MM}, kmc[2] = {AK_MM, AK_CASH}, kc[2] = {AK_CASH, AK_MM}, kb[2] = {AK_BANK, AK_MM};
 	int at, nm = gen_range(r, 8, 30);
-	uint32_t p;
+	uint32_t p = 0;
 	double u = gen_unif(r);
 
 	if (!in)
@@ -506,7 +506,7 @@ static int plan_round_trip(planner *pl, uint32_t id, int linked)
 	gen_instance *in = new_instance(g, IFFA_GENERATE_ROUND_TRIP, id, linked,
 					pick_start(pl, IFFA_GENERATE_ROUND_TRIP));
 	int kb[1] = {AK_BANK}, nh = gen_range(r, 2, 4);
-	uint32_t p;
+	uint32_t p = 0;
 
 	if (!in)
 		return g->error;

@@ -577,7 +577,8 @@ int iffa_generate__refs_assign(gen *g, gen_rng *r)
 	if ((error = shuffle(r, g->nacct, &g->acct_by_refno)) < 0)
 		return iffa_generate__fail(g, error, "%s", iffa_error_last());
 	g->refs = malloc((size_t)(g->nacct ? g->nacct : 1) * 40);
-	if (!g->refs)
+	g->reflen = malloc(g->nacct ? g->nacct : 1);
+	if (!g->refs || !g->reflen)
 		return iffa_generate__fail(g, IFFA_ENOMEM, "generate: out of memory (refs)");
 	for (uint32_t k = 0; k < g->nacct; k++) {
 		uint32_t i = g->acct_by_refno[k];
@@ -610,6 +611,7 @@ int iffa_generate__refs_assign(gen *g, gen_rng *r)
 				 a->kind == AK_BANK ? 'A' : a->kind == AK_HAWALA ? 'H' : 'C', c->code,
 				 a->refno);
 		}
+		g->reflen[i] = (uint8_t)strlen(s);
 	}
 	return 0;
 }
