@@ -85,6 +85,10 @@ typedef struct {
 					 planted structure */
 	uint64_t camouflage_transfers; /**< ordinary transfers with one
 					    planted account */
+	uint32_t planted_parties;   /**< parties in truth.csv */
+	uint32_t planted_accounts;  /**< accounts in truth.csv */
+	int64_t window_start;       /**< first second of the window, UTC */
+	int64_t window_end;         /**< first second after it, UTC */
 } iffa_generate_result;
 
 /**

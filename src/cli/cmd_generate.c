@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 
@@ -75,8 +76,10 @@ static void print_text(const iffa_generate_result *res, const iffa_generate_opti
 		printf("  %-16s %6u  %6u linked\n",
 		       iffa_generate_structure_name((iffa_generate_structure)k), res->instances[k],
 		       res->linked[k]);
-	printf("planted transfers %" PRIu64 ", ordinary transfers of planted accounts %" PRIu64 "\n",
-	       res->planted_transfers, res->camouflage_transfers);
+	printf("planted: %u parties, %u accounts, %" PRIu64 " transfers; ordinary transfers of "
+	       "planted accounts %" PRIu64 "\n",
+	       res->planted_parties, res->planted_accounts, res->planted_transfers,
+	       res->camouflage_transfers);
 }
 
 static void print_json(const iffa_generate_result *res, const iffa_generate_options *opts)
@@ -99,8 +102,10 @@ static void print_json(const iffa_generate_result *res, const iffa_generate_opti
 		printf("%s\"%s\":{\"instances\":%u,\"linked\":%u}", k ? "," : "",
 		       iffa_generate_structure_name((iffa_generate_structure)k), res->instances[k],
 		       res->linked[k]);
-	printf("},\"planted_transfers\":%" PRIu64 ",\"camouflage_transfers\":%" PRIu64 "}\n",
-	       res->planted_transfers, res->camouflage_transfers);
+	printf("},\"planted_parties\":%u,\"planted_accounts\":%u,\"planted_transfers\":%" PRIu64
+	       ",\"camouflage_transfers\":%" PRIu64 "}\n",
+	       res->planted_parties, res->planted_accounts, res->planted_transfers,
+	       res->camouflage_transfers);
 }
 
 int iffa_cmd_generate(int argc, char **argv, const iffa_cli_global *g)
@@ -155,6 +160,9 @@ int iffa_cmd_generate(int argc, char **argv, const iffa_cli_global *g)
 		fprintf(stderr, "iffa: generate: %s\n", iffa_error_last());
 		return error == IFFA_EINVAL ? IFFA_EXIT_USAGE : IFFA_EXIT_FAILURE;
 	}
+	if (!quiet && res.window_end > (int64_t)time(NULL))
+		fprintf(stderr, "iffa generate: warning: the window runs past today; `iffa load` "
+				"refuses timestamps later than tomorrow\n");
 	if (g->json)
 		print_json(&res, &opts);
 	else

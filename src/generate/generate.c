@@ -615,6 +615,10 @@ static void write_params(gen *g, uint64_t planted, uint64_t scheduled)
 	}
 	iffa_generate__out_str(o, "\n  },\n  \"planted_transfers\": ");
 	iffa_generate__out_u64(o, planted);
+	iffa_generate__out_str(o, ",\n  \"planted_parties\": ");
+	iffa_generate__out_u64(o, g->res->planted_parties);
+	iffa_generate__out_str(o, ",\n  \"planted_accounts\": ");
+	iffa_generate__out_u64(o, g->res->planted_accounts);
 	iffa_generate__out_str(o, ",\n  \"camouflage_transfers\": ");
 	iffa_generate__out_u64(o, g->res->camouflage_transfers);
 	iffa_generate__out_str(o, ",\n  \"scheduled_salaries\": ");
@@ -755,6 +759,24 @@ int iffa_generate(iffa_generate_result *out, const iffa_generate_options *opts)
 	gen_rng_seed(&r, opts->seed, STREAM_PLAN);
 	if (iffa_generate__plant_plan(&g, &r) < 0)
 		goto done;
+	{
+		uint8_t *seen = calloc(g.nparty ? g.nparty : 1, 1);
+		if (!seen) {
+			iffa_generate__fail(&g, IFFA_ENOMEM, "generate: out of memory");
+			goto done;
+		}
+		for (uint32_t i = 0; i < g.nmembers; i++) {
+			uint32_t p = g.members[i].party;
+			if (!seen[p]) {
+				seen[p] = 1;
+				res.planted_parties++;
+				res.planted_accounts += g.party[p].naccounts;
+			}
+		}
+		free(seen);
+	}
+	res.window_start = g.t0;
+	res.window_end = g.t1;
 	gen_rng_seed(&r, opts->seed, STREAM_POOLS);
 	if (iffa_generate__background_build(&g, &r, opts->transfers) < 0)
 		goto done;

@@ -87,7 +87,8 @@ typedef struct {
 typedef struct {
 	gen *g;
 	gen_rng *r;
-	shared treasurer[2], broker[2];
+	shared treasurer[2];
+	shared broker[2][2];  /* [linked][0 near the group, 1 paying out west] */
 	shared comptoir[64], exporter[64]; /* per place */
 	int next_facilitator;
 	int next_leader;
@@ -179,15 +180,18 @@ static int treasurer(planner *pl, int linked, uint32_t *out)
 	return shared_get(pl, &pl->treasurer[linked], PK_PERSON, where, 8, k, 2, 0.8, out);
 }
 
-/* A planted hawala broker; each has an ordinary partner for licit business. */
-static int broker(planner *pl, int linked, const char *const *where, int nwhere, uint32_t *out)
+/* A planted hawala broker, near the group (side 0) or paying out in the
+ * west (side 1); each has an ordinary partner for licit business. */
+static int broker(planner *pl, int linked, int side, const char *const *where, int nwhere,
+		  uint32_t *out)
 {
 	int k[3] = {AK_HAWALA, AK_BANK, AK_CASH};
-	int before = pl->broker[linked].n;
+	shared *s = &pl->broker[linked][side];
+	int before = s->n;
 
-	if (shared_get(pl, &pl->broker[linked], PK_PERSON, where, nwhere, k, 3, 0.75, out) < 0)
+	if (shared_get(pl, s, PK_PERSON, where, nwhere, k, 3, 0.75, out) < 0)
 		return pl->g->error;
-	if (pl->broker[linked].n != before) {
+	if (s->n != before) {
 		uint32_t h = iffa_generate__account_of(pl->g, *out, AK_HAWALA);
 		uint32_t partner = iffa_generate__background_broker_near(
 			pl->g, pl->r, place(gen_chance(pl->r, 0.5) ? "Bamako" : "Dakar"));
@@ -295,24 +299,9 @@ static int plan_ransom(planner *pl, uint32_t id, int linked)
 	else if (treasurer(pl, 0, &p) < 0)
 		return g->error;
 	if (push_member(g, p, ROLE_RECIPIENT) < 0 ||
-	    broker(pl, linked, in_places, 4, &h_in) < 0 || push_member(g, h_in, ROLE_HAWALADAR) < 0)
+	    broker(pl, linked, 0, in_places, 4, &h_in) < 0 || push_member(g, h_in, ROLE_HAWALADAR) < 0 ||
+	    broker(pl, linked, 1, out_places, 4, &h_out) < 0)
 		return g->error;
-	/* the paying-out broker sits west, and is never the same as h_in */
-	h_out = h_in;
-	for (int tries = 0; tries < 8 && h_out == h_in; tries++)
-		if (broker(pl, linked, out_places, 4, &h_out) < 0)
-			return g->error;
-	if (h_out == h_in) {
-		int k[3] = {AK_HAWALA, AK_BANK, AK_CASH};
-		uint32_t partner;
-		if (new_party(pl, PK_PERSON, place("Kayes"), k, 3, &h_out) < 0)
-			return g->error;
-		partner = iffa_generate__background_broker_near(g, r, place("Dakar"));
-		if (partner != UINT32_MAX &&
-		    iffa_generate__background_add_broker(g, iffa_generate__account_of(g, h_out, AK_HAWALA),
-							 partner) < 0)
-			return g->error;
-	}
 	if (push_member(g, h_out, ROLE_HAWALADAR) < 0)
 		return g->error;
 	for (int i = 0; i < nben; i++) {
