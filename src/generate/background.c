@@ -407,8 +407,12 @@ static int make_pools(gen *g, gen_rng *r)
 		const gen_account *a = &g->acct[i];
 		const gen_party *p = &g->party[a->party];
 		const gen_place *pl = &iffa_generate__places[p->place];
-		/* planted accounts act ordinary in proportion to the camouflage */
+		/* planted accounts act ordinary in proportion to the camouflage;
+		 * the listed ones (assets frozen) not at all */
 		double w = gen_pareto(r, 1.3, 5000) * (planted(g, i) ? c : 1.0);
+
+		if (p->flags & PF_DESIGNATED)
+			w = 0;
 
 		b->weight[i] = w;
 		if (w <= 0)
@@ -420,6 +424,9 @@ static int make_pools(gen *g, gen_rng *r)
 			error |= bag_add(g, &remit[a->country], i, w);
 			if (pl->flags & PL_AFFECTED)
 				error |= bag_add(g, &affected, i, 1.0);
+		} else if (p->kind == PK_VILLAGE && a->kind == AK_MM) {
+			/* village committees get aid too */
+			error |= bag_add(g, &affected, i, planted(g, i) ? c : 1.0);
 		} else if (p->kind == PK_PERSON && a->kind == AK_BANK && !iffa_generate__countries[a->country].wallets[0]) {
 			error |= bag_add(g, &remit[a->country], i, w);
 		} else if (p->kind == PK_COMPANY && a->kind == AK_MM) {
