@@ -6,5 +6,6 @@
 
 #include "iffa/common.h"
 #include "iffa/db.h"
+#include "iffa/load.h"
 
 #endif
