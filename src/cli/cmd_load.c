@@ -119,9 +119,13 @@ int iffa_cmd_load(int argc, char **argv, const iffa_cli_global *g)
 
 	iffa_load_result_init(&r);
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--reject") == 0 && i + 1 < argc) {
+		if (strcmp(argv[i], "--reject") == 0 || strcmp(argv[i], "--reject=") == 0) {
+			if (argv[i][8] == '=' || i + 1 >= argc) {
+				fprintf(stderr, "iffa: load: --reject needs a file name\n");
+				return iffa_cli_usage("load", stderr, IFFA_EXIT_USAGE);
+			}
 			opts.reject_path = argv[++i];
-		} else if (strncmp(argv[i], "--reject=", 9) == 0 && argv[i][9]) {
+		} else if (strncmp(argv[i], "--reject=", 9) == 0) {
 			opts.reject_path = argv[i] + 9;
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			fprintf(stderr, "iffa: load: unknown option '%s'\n", argv[i]);

@@ -975,6 +975,9 @@ static int load(loader *L)
 	long long n;
 	int error;
 
+	if (L->opts->reject_path &&
+	    (error = iffa_load__check_reject_path(L->path, L->name, L->opts->reject_path)) < 0)
+		return error;
 	if ((error = read_header(L)) < 0)
 		return error;
 	if (PQtransactionStatus(L->db->conn) != PQTRANS_IDLE)

@@ -42,6 +42,14 @@ void iffa_load__buf_clear(iffa_load__buf *b);
 void iffa_load__buf_dispose(iffa_load__buf *b);
 
 /*
+ * Before a load with a reject file: refuse a reject path that is the input
+ * itself (it would be replaced), and make sure a temporary file can be
+ * created next to it, so that a load is not run in full only to fail at
+ * the end. @return 0, IFFA_EINVAL or IFFA_EIO
+ */
+int iffa_load__check_reject_path(const char *path, const char *name, const char *reject_path);
+
+/*
  * Write the reject file of the load in progress on `db`: the rows of the
  * temporary table load_reject, grouped by line, each followed by the
  * original fields of that line, read again from `path`. The file must

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "db/db.h"
@@ -56,6 +57,45 @@ static void put_record(FILE *out, const iffa_load__csv *csv)
 	fputc('\n', out);
 }
 
+/* A temporary file next to `reject_path`: "<reject_path>.XXXXXX", mode 0600. */
+static int make_temp(char **out, int *fd, const char *reject_path)
+{
+	char *tmp = malloc(strlen(reject_path) + 8);
+
+	*out = NULL;
+	if (!tmp)
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	sprintf(tmp, "%s.XXXXXX", reject_path);
+	if ((*fd = mkstemp(tmp)) < 0) {
+		int error = iffa_error_set(IFFA_EIO, "%s: cannot create a temporary file "
+						     "next to it: %s",
+					   reject_path, strerror(errno));
+		free(tmp);
+		return error;
+	}
+	*out = tmp;
+	return 0;
+}
+
+int iffa_load__check_reject_path(const char *path, const char *name, const char *reject_path)
+{
+	struct stat in, rej;
+	char *tmp = NULL;
+	int fd = -1, error;
+
+	if (stat(reject_path, &rej) == 0 && stat(path, &in) == 0 && in.st_dev == rej.st_dev &&
+	    in.st_ino == rej.st_ino)
+		return iffa_error_set(IFFA_EINVAL, "%s: the reject file cannot be the input "
+						   "file itself",
+				      name);
+	if ((error = make_temp(&tmp, &fd, reject_path)) < 0)
+		return error;
+	close(fd);
+	unlink(tmp);
+	free(tmp);
+	return 0;
+}
+
 int iffa_load__write_rejects(iffa_db *db, const char *path, const char *name,
 			     const char *reject_path, const char *sha256)
 {
@@ -65,18 +105,8 @@ int iffa_load__write_rejects(iffa_db *db, const char *path, const char *name,
 	char *tmp = NULL, digest[65];
 	int fd = -1, rc = 0, error = 0;
 
-	if (!(tmp = malloc(strlen(reject_path) + 8))) {
-		error = iffa_error_set(IFFA_ENOMEM, "out of memory");
+	if ((error = make_temp(&tmp, &fd, reject_path)) < 0)
 		goto done;
-	}
-	sprintf(tmp, "%s.XXXXXX", reject_path);
-	if ((fd = mkstemp(tmp)) < 0) {
-		error = iffa_error_set(IFFA_EIO, "%s: cannot create a temporary file: %s",
-				       reject_path, strerror(errno));
-		free(tmp);
-		tmp = NULL;
-		goto done;
-	}
 	if (!(out = fdopen(fd, "w"))) {
 		error = iffa_error_set(IFFA_EIO, "%s: %s", tmp, strerror(errno));
 		close(fd);

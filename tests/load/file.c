@@ -693,3 +693,33 @@ Test(load_refuse, a_connection_inside_a_transaction_is_refused)
 	PQclear(PQexec(iffa_db_conn(db), "ROLLBACK"));
 	finish();
 }
+
+Test(load_reject, the_input_file_is_never_its_own_reject_file)
+{
+	static const char text[] = "ref,kind,name,supplier,source\nP1,person,X,XX,s\n";
+	const char *path;
+	char same[256];
+
+	fresh("t_load_reject_self");
+	path = write_tmp("p.csv", text);
+	snprintf(same, sizeof(same), "%s/./p.csv", tmpdir);
+	cr_assert_eq(load_as(IFFA_LOAD_PARTY, path, "p.csv", same), IFFA_EINVAL);
+	cr_assert_str_eq(iffa_error_last(), "p.csv: the reject file cannot be the input file "
+					    "itself");
+	cr_assert_str_eq(read_all(path), text);
+	finish();
+}
+
+Test(load_reject, an_unwritable_reject_path_fails_before_loading)
+{
+	fresh("t_load_reject_nodir");
+	cr_assert_eq(load_as(IFFA_LOAD_PARTY, write_tmp("p.csv", "ref,kind,name,supplier,source\n"
+								 "P1,person,X,ML,s\n"),
+			     "p.csv", "/nonexistent-iffa-dir/rej.csv"),
+		     IFFA_EIO);
+	cr_assert_str_eq(iffa_error_last(), "/nonexistent-iffa-dir/rej.csv: cannot create a "
+					    "temporary file next to it: No such file or directory");
+	cr_assert_eq(res.rows_read, 0, "the file was not even read");
+	cr_assert_eq(count_rows("party"), 0);
+	finish();
+}
