@@ -723,3 +723,37 @@ Test(load_reject, an_unwritable_reject_path_fails_before_loading)
 	cr_assert_eq(count_rows("party"), 0);
 	finish();
 }
+
+Test(load_reject, thousands_of_bad_rows_all_reach_the_reject_file)
+{
+	iffa_load__buf text = {0};
+	char rej[256], line[1024];
+	FILE *f;
+	long long n = 0, expect_line = 3;
+
+	fresh("t_load_reject_many");
+	snprintf(rej, sizeof(rej), "%s", tmp_path("rej.csv"));
+	cr_assert_eq(iffa_load__buf_puts(&text, "ref,kind,name,supplier,source\n"), 0);
+	/* 5,000 rows; every even one has a bad kind: 2,500 rejects, more than
+	 * two batches of the cursor that lists them. */
+	for (int i = 1; i <= 5000; i++)
+		cr_assert_eq(iffa_load__buf_printf(&text, "P-%d,%s,Name %d,ML,s\n", i,
+						   i % 2 ? "person" : "persona", i), 0);
+	cr_assert_eq(load_as(IFFA_LOAD_PARTY, write_tmp("p.csv", text.ptr), "p.csv", rej), 0,
+		     "%s", iffa_error_last());
+	iffa_load__buf_dispose(&text);
+	expect_counts(5000, 2500, 0, 2500);
+	cr_assert_eq(res.errors_total, 2500);
+	cr_assert_eq(res.errors_count, 100);
+	cr_assert_eq(count_rows("party"), 2500);
+	cr_assert_not_null(f = fopen(rej, "r"));
+	cr_assert_not_null(fgets(line, sizeof(line), f));
+	while (fgets(line, sizeof(line), f)) {
+		cr_assert_eq(atoll(line), expect_line, "%s", line);
+		expect_line += 2;
+		n++;
+	}
+	fclose(f);
+	cr_assert_eq(n, 2500);
+	finish();
+}
