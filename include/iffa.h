@@ -7,5 +7,6 @@
 #include "iffa/common.h"
 #include "iffa/db.h"
 #include "iffa/generate.h"
+#include "iffa/load.h"
 
 #endif
