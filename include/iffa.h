@@ -6,5 +6,7 @@
 
 #include "iffa/common.h"
 #include "iffa/db.h"
+#include "iffa/graph.h"
+#include "iffa/ingest.h"
 
 #endif
