@@ -288,76 +288,81 @@ int iffa_copybin__finish(iffa_copybin *d)
 
 /* Typed readers. */
 
-static int field_of(const iffa_copybin_field **out, const iffa_copybin *d, int col, int32_t size,
-		    const char *type)
+/* Field `col` of the current tuple if it is not NULL and `size` bytes long
+ * (any size when negative); NULL with the error set otherwise. */
+static const iffa_copybin_field *field_of(const iffa_copybin *d, int col, int32_t size,
+					  const char *type)
 {
 	const iffa_copybin_field *f;
 
-	if (col < 0 || col >= d->ncolumns)
-		return iffa_error_set(IFFA_EINVAL, "COPY %s: no column %d (%d columns)", d->what, col,
-				      d->ncolumns);
+	if (col < 0 || col >= d->ncolumns) {
+		iffa_error_set(IFFA_EINVAL, "COPY %s: no column %d (%d columns)", d->what, col,
+			       d->ncolumns);
+		return NULL;
+	}
 	f = &d->fields[col];
-	if (f->len < 0)
-		return iffa_error_set(IFFA_EINVAL, "COPY %s: row %" PRId64 ", column %s: NULL where "
-				      "a value is required", d->what, d->rows, column_name(d, col));
-	if (size >= 0 && f->len != size)
-		return iffa_error_set(IFFA_EINVAL, "COPY %s: row %" PRId64 ", column %s: %" PRId32
-				      " bytes for a %s (%" PRId32 " expected)", d->what, d->rows,
-				      column_name(d, col), f->len, type, size);
-	*out = f;
-	return 0;
+	if (f->len < 0) {
+		iffa_error_set(IFFA_EINVAL, "COPY %s: row %" PRId64 ", column %s: NULL where "
+			       "a value is required", d->what, d->rows, column_name(d, col));
+		return NULL;
+	}
+	if (size >= 0 && f->len != size) {
+		iffa_error_set(IFFA_EINVAL, "COPY %s: row %" PRId64 ", column %s: %" PRId32
+			       " bytes for a %s (%" PRId32 " expected)", d->what, d->rows,
+			       column_name(d, col), f->len, type, size);
+		return NULL;
+	}
+	return f;
 }
 
 int iffa_copybin__int2(int16_t *out, const iffa_copybin *d, int col)
 {
-	const iffa_copybin_field *f;
-	int error = field_of(&f, d, col, 2, "int2");
+	const iffa_copybin_field *f = field_of(d, col, 2, "int2");
 
-	if (error == 0)
-		*out = be16(f->data);
-	return error;
+	if (!f)
+		return IFFA_EINVAL;
+	*out = be16(f->data);
+	return 0;
 }
 
 int iffa_copybin__int4(int32_t *out, const iffa_copybin *d, int col)
 {
-	const iffa_copybin_field *f;
-	int error = field_of(&f, d, col, 4, "int4");
+	const iffa_copybin_field *f = field_of(d, col, 4, "int4");
 
-	if (error == 0)
-		*out = be32(f->data);
-	return error;
+	if (!f)
+		return IFFA_EINVAL;
+	*out = be32(f->data);
+	return 0;
 }
 
 int iffa_copybin__int8(int64_t *out, const iffa_copybin *d, int col)
 {
-	const iffa_copybin_field *f;
-	int error = field_of(&f, d, col, 8, "int8");
+	const iffa_copybin_field *f = field_of(d, col, 8, "int8");
 
-	if (error == 0)
-		*out = be64(f->data);
-	return error;
+	if (!f)
+		return IFFA_EINVAL;
+	*out = be64(f->data);
+	return 0;
 }
 
 int iffa_copybin__float8(double *out, const iffa_copybin *d, int col)
 {
-	const iffa_copybin_field *f;
-	int error = field_of(&f, d, col, 8, "float8");
+	const iffa_copybin_field *f = field_of(d, col, 8, "float8");
 	uint64_t bits;
 
-	if (error == 0) {
-		bits = (uint64_t)be64(f->data);
-		memcpy(out, &bits, sizeof(*out));
-	}
-	return error;
+	if (!f)
+		return IFFA_EINVAL;
+	bits = (uint64_t)be64(f->data);
+	memcpy(out, &bits, sizeof(*out));
+	return 0;
 }
 
 int iffa_copybin__bool(int *out, const iffa_copybin *d, int col)
 {
-	const iffa_copybin_field *f;
-	int error = field_of(&f, d, col, 1, "bool");
+	const iffa_copybin_field *f = field_of(d, col, 1, "bool");
 
-	if (error < 0)
-		return error;
+	if (!f)
+		return IFFA_EINVAL;
 	if (f->data[0] > 1)
 		return iffa_error_set(IFFA_EINVAL, "COPY %s: row %" PRId64 ", column %s: byte %u is "
 				      "not a bool", d->what, d->rows, column_name(d, col), f->data[0]);
@@ -367,12 +372,11 @@ int iffa_copybin__bool(int *out, const iffa_copybin *d, int col)
 
 int iffa_copybin__timestamptz(int64_t *out, const iffa_copybin *d, int col)
 {
-	const iffa_copybin_field *f;
-	int error = field_of(&f, d, col, 8, "timestamptz");
+	const iffa_copybin_field *f = field_of(d, col, 8, "timestamptz");
 	int64_t us;
 
-	if (error < 0)
-		return error;
+	if (!f)
+		return IFFA_EINVAL;
 	us = be64(f->data);
 	/* PostgreSQL writes -infinity and infinity as the extreme int64 values. */
 	if (us == INT64_MIN || us == INT64_MAX ||
@@ -385,12 +389,11 @@ int iffa_copybin__timestamptz(int64_t *out, const iffa_copybin *d, int col)
 
 int iffa_copybin__date(int32_t *out, const iffa_copybin *d, int col)
 {
-	const iffa_copybin_field *f;
-	int error = field_of(&f, d, col, 4, "date");
+	const iffa_copybin_field *f = field_of(d, col, 4, "date");
 	int32_t days;
 
-	if (error < 0)
-		return error;
+	if (!f)
+		return IFFA_EINVAL;
 	days = be32(f->data);
 	if (days == INT32_MIN || days == INT32_MAX ||
 	    __builtin_add_overflow(days, (int32_t)(IFFA_COPYBIN_PG_EPOCH_SECS / 86400), out))
@@ -402,12 +405,11 @@ int iffa_copybin__date(int32_t *out, const iffa_copybin *d, int col)
 
 int iffa_copybin__text(const char **out, size_t *out_len, const iffa_copybin *d, int col)
 {
-	const iffa_copybin_field *f;
-	int error = field_of(&f, d, col, -1, "text");
+	const iffa_copybin_field *f = field_of(d, col, -1, "text");
 
-	if (error == 0) {
-		*out = (const char *)f->data;
-		*out_len = (size_t)f->len;
-	}
-	return error;
+	if (!f)
+		return IFFA_EINVAL;
+	*out = (const char *)f->data;
+	*out_len = (size_t)f->len;
+	return 0;
 }
