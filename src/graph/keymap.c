@@ -40,18 +40,23 @@ int iffa_keymap__init(iffa_keymap *m, size_t expected)
 	while (capacity / 4 * 3 < expected)
 		capacity *= 2;
 	m->slots = NULL;
+	m->dense = NULL;
+	m->dense_len = 0;
 	return alloc_slots(m, capacity);
 }
 
 void iffa_keymap__dispose(iffa_keymap *m)
 {
 	free(m->slots);
+	free(m->dense);
+	m->dense = NULL;
+	m->dense_len = 0;
 	m->slots = NULL;
 	m->mask = 0;
 	m->count = 0;
 }
 
-int64_t iffa_keymap__get(const iffa_keymap *m, int64_t key)
+int64_t iffa_keymap__probe(const iffa_keymap *m, int64_t key)
 {
 	size_t i = hash(key) & m->mask;
 
@@ -97,6 +102,11 @@ int iffa_keymap__put(int64_t *out, iffa_keymap *m, int64_t key, int64_t val)
 	size_t i;
 	int error;
 
+	if (m->dense) {
+		free(m->dense);
+		m->dense = NULL;
+		m->dense_len = 0;
+	}
 	if (m->count + 1 > (m->mask + 1) / 4 * 3 && (error = grow(m)) < 0)
 		return error;
 	i = hash(key) & m->mask;
@@ -112,4 +122,34 @@ int iffa_keymap__put(int64_t *out, iffa_keymap *m, int64_t key, int64_t val)
 	m->count++;
 	*out = val;
 	return 1;
+}
+
+int iffa_keymap__freeze(iffa_keymap *m)
+{
+	int64_t max = -1;
+	size_t len;
+
+	free(m->dense);
+	m->dense = NULL;
+	m->dense_len = 0;
+	for (size_t i = 0; i <= m->mask; i++) {
+		if (m->slots[i].val < 0)
+			continue;
+		if (m->slots[i].key < 0)
+			return 0;
+		if (m->slots[i].key > max)
+			max = m->slots[i].key;
+	}
+	if (max < 0 || (uint64_t)max >= 4 * (uint64_t)m->count + 1024)
+		return 0;
+	len = (size_t)max + 1;
+	if (!(m->dense = malloc(len * sizeof(*m->dense))))
+		return iffa_error_set(IFFA_ENOMEM, "out of memory for a key index of %zu entries", len);
+	for (size_t i = 0; i < len; i++)
+		m->dense[i] = -1;
+	for (size_t i = 0; i <= m->mask; i++)
+		if (m->slots[i].val >= 0)
+			m->dense[m->slots[i].key] = m->slots[i].val;
+	m->dense_len = len;
+	return 0;
 }

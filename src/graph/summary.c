@@ -49,7 +49,7 @@ static int corridors(iffa_summary *s, const iffa_flowgraph *g, size_t top)
 {
 	iffa_summary_corridor *all = NULL;
 	size_t n = 0, cap = 0;
-	iffa_keymap index = {NULL, 0, 0};
+	iffa_keymap index;
 	int error;
 
 	if ((error = iffa_keymap__init(&index, 64)) < 0)
