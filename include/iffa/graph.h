@@ -10,8 +10,10 @@
  * Units: amounts are XOF (double); times are int64 microseconds since
  * 1970-01-01 00:00:00 UTC ("UTC µs" below).
  *
- * Accessors taking a vertex id `v` or edge id `e` do not check it: it must
- * be below iffa_flowgraph_vertex_count() or iffa_flowgraph_edge_count().
+ * Vertex ids follow database keys in increasing order; edge ids follow
+ * (source, target). Accessors taking a vertex id `v` or edge id `e` do not
+ * check it: it must be below iffa_flowgraph_vertex_count() or
+ * iffa_flowgraph_edge_count().
  */
 #ifndef IFFA_GRAPH_H
 #define IFFA_GRAPH_H

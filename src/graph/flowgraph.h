@@ -5,9 +5,10 @@
  *
  * A graph is built in three steps: iffa_flowgraph__new(), vertices with
  * iffa_flowgraph__add_vertex() (and aliases), flows with
- * iffa_flowgraph__add_flow(), then iffa_flowgraph__finish() makes the
- * igraph_t in one igraph_create() call and the time-ordered index. Until
- * finish, only the builder functions may be used.
+ * iffa_flowgraph__add_flow(), then iffa_flowgraph__finish() orders the
+ * edges by (source, target), makes the igraph_t in one igraph_create()
+ * call and the time-ordered index. Until finish, only the builder
+ * functions may be used, and edge ids are not final.
  */
 #ifndef IFFA_SRC_GRAPH_FLOWGRAPH_H
 #define IFFA_SRC_GRAPH_FLOWGRAPH_H
@@ -80,6 +81,13 @@ int iffa_flowgraph__add_vertex(igraph_integer_t *out, iffa_flowgraph *g,
  */
 int iffa_flowgraph__alias(iffa_flowgraph *g, int64_t key, int64_t target_key);
 
+/**
+ * Say that every vertex and alias is in: key lookups then read a plain
+ * array when the keys allow (iffa_keymap__freeze). Optional; call it
+ * before adding many flows. @return 0 or IFFA_ENOMEM
+ */
+int iffa_flowgraph__vertices_done(iffa_flowgraph *g);
+
 /** Vertex for `key` (own or alias), or -1. O(1). */
 static inline igraph_integer_t iffa_flowgraph__lookup(const iffa_flowgraph *g, int64_t key)
 {
@@ -100,8 +108,10 @@ int iffa_flowgraph__add_flow(iffa_flowgraph *g, igraph_integer_t src, igraph_int
 void iffa_flowgraph__count_record(iffa_flowgraph *g, iffa_record_kind kind, double amount);
 
 /**
- * Build the igraph_t from the edges in one call, the time-ordered index,
- * and free the builder's scratch. Time complexity: O(|V| + |E|).
+ * Order the edges by (source, target), keeping the order they were added
+ * among equal endpoints; build the igraph_t from them in one call and the
+ * time-ordered index; free the builder's scratch.
+ * Time complexity: O(|V| + |E|).
  * @return 0, IFFA_ENOMEM or IFFA_ERROR (igraph)
  */
 int iffa_flowgraph__finish(iffa_flowgraph *g);

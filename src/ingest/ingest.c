@@ -578,6 +578,7 @@ int iffa_ingest(iffa_flowgraph **out, iffa_db *db, const iffa_ingest_options *op
 				 in.opts->level == IFFA_LEVEL_ACCOUNT ? aliases_account_sql
 								      : aliases_party_sql,
 				 alias_columns, 2, on_alias)) < 0 ||
+	    (error = iffa_flowgraph__vertices_done(in.g)) < 0 ||
 	    (error = copy_stream(&in, "fx_rate", fx_sql, fx_columns, 3, on_fx)) < 0)
 		goto done;
 	if ((in.opts->kinds & (1u << IFFA_KIND_TRANSFER)) &&

@@ -82,18 +82,19 @@ Test(graph_flowgraph, merged_flows_sum_amounts_count_flows_and_widen_times)
 	cr_assert_eq(igraph_vcount(iffa_flowgraph_igraph(g)), 4);
 	cr_assert(igraph_is_directed(iffa_flowgraph_igraph(g)));
 	cr_assert(iffa_flowgraph_aggregated(g));
+	/* Edge ids follow (source, target), ties in the order added. */
 	/* 0->1 bank: 100 @10, 50 @5, 25 @12. */
 	check_edge(g, 0, 0, 1, 175, 3, 5, 12, IFFA_CHANNEL_BANK, IFFA_KIND_TRANSFER, -1);
-	check_edge(g, 1, 1, 2, 7, 1, 1, 1, IFFA_CHANNEL_CASH, IFFA_KIND_TRANSFER, 2);
 	/* Same endpoints, other channel: an edge of its own. */
-	check_edge(g, 2, 0, 1, 30, 1, 20, 20, IFFA_CHANNEL_HAWALA, IFFA_KIND_TRANSFER, 4);
+	check_edge(g, 1, 0, 1, 30, 1, 20, 20, IFFA_CHANNEL_HAWALA, IFFA_KIND_TRANSFER, 4);
+	check_edge(g, 2, 1, 2, 7, 1, 1, 1, IFFA_CHANNEL_CASH, IFFA_KIND_TRANSFER, 2);
 	check_edge(g, 3, 3, 0, 1000, 1, 7, 7, IFFA_CHANNEL_NONE, IFFA_KIND_LEVY, 9);
-	/* First times 5, 1, 20, 7. */
+	/* First times 5, 20, 1, 7. */
 	order = iffa_flowgraph_edges_by_time(g);
-	cr_assert_eq(order[0], 1);
+	cr_assert_eq(order[0], 2);
 	cr_assert_eq(order[1], 0);
 	cr_assert_eq(order[2], 3);
-	cr_assert_eq(order[3], 2);
+	cr_assert_eq(order[3], 1);
 	iffa_flowgraph_free(g);
 }
 
@@ -101,15 +102,20 @@ Test(graph_flowgraph, parallel_flows_kept_apart_keep_their_records)
 {
 	iffa_flowgraph *g = three_accounts(0);
 	const igraph_integer_t *order;
-	static const igraph_integer_t expected[] = {1, 2, 4, 0, 5, 3}; /* times 1, 5, 7, 10, 12, 20 */
+	/* Ids by (source, target): the four 0->1 flows in the order added, then 1->2, 3->0;
+	 * their times 10, 5, 20, 12, 1, 7. */
+	static const igraph_integer_t expected[] = {4, 1, 5, 0, 3, 2};
 
 	six_flows(g);
 	cr_assert_eq(iffa_flowgraph__finish(g), 0, "%s", iffa_error_last());
 	cr_assert_eq(iffa_flowgraph_edge_count(g), 6);
 	cr_assert(!iffa_flowgraph_aggregated(g));
 	check_edge(g, 0, 0, 1, 100, 1, 10, 10, IFFA_CHANNEL_BANK, IFFA_KIND_TRANSFER, 1);
-	check_edge(g, 2, 0, 1, 50, 1, 5, 5, IFFA_CHANNEL_BANK, IFFA_KIND_TRANSFER, 3);
-	check_edge(g, 5, 0, 1, 25, 1, 12, 12, IFFA_CHANNEL_BANK, IFFA_KIND_TRANSFER, 5);
+	check_edge(g, 1, 0, 1, 50, 1, 5, 5, IFFA_CHANNEL_BANK, IFFA_KIND_TRANSFER, 3);
+	check_edge(g, 2, 0, 1, 30, 1, 20, 20, IFFA_CHANNEL_HAWALA, IFFA_KIND_TRANSFER, 4);
+	check_edge(g, 3, 0, 1, 25, 1, 12, 12, IFFA_CHANNEL_BANK, IFFA_KIND_TRANSFER, 5);
+	check_edge(g, 4, 1, 2, 7, 1, 1, 1, IFFA_CHANNEL_CASH, IFFA_KIND_TRANSFER, 2);
+	check_edge(g, 5, 3, 0, 1000, 1, 7, 7, IFFA_CHANNEL_NONE, IFFA_KIND_LEVY, 9);
 	order = iffa_flowgraph_edges_by_time(g);
 	for (int i = 0; i < 6; i++)
 		cr_assert_eq(order[i], expected[i], "position %d: %lld", i, (long long)order[i]);
@@ -186,7 +192,7 @@ Test(graph_flowgraph, builder_refuses_bad_vertices_and_flows)
 	iffa_flowgraph_free(g);
 }
 
-Test(graph_flowgraph, time_index_orders_many_edges_with_negative_times_and_ties)
+Test(graph_flowgraph, many_edges_order_by_endpoints_and_index_by_time)
 {
 	iffa_flowgraph *g;
 	const igraph_integer_t *order;
@@ -206,6 +212,16 @@ Test(graph_flowgraph, time_index_orders_many_edges_with_negative_times_and_ties)
 						      IFFA_CHANNEL_BANK, IFFA_KIND_TRANSFER, i), 0);
 	}
 	cr_assert_eq(iffa_flowgraph__finish(g), 0);
+	for (igraph_integer_t e = 1; e < n; e++) {
+		const igraph_t *ig = iffa_flowgraph_igraph(g);
+		igraph_integer_t f0 = IGRAPH_FROM(ig, e - 1), t0 = IGRAPH_TO(ig, e - 1);
+		igraph_integer_t f1 = IGRAPH_FROM(ig, e), t1 = IGRAPH_TO(ig, e);
+		cr_assert(f0 < f1 || (f0 == f1 && t0 < t1) ||
+			  (f0 == f1 && t0 == t1 && iffa_flowgraph_edge_record(g, e - 1) <
+						       iffa_flowgraph_edge_record(g, e)),
+			  "edges %lld, %lld out of (source, target, order added)", (long long)e - 1,
+			  (long long)e);
+	}
 	order = iffa_flowgraph_edges_by_time(g);
 	for (int i = 1; i < n; i++) {
 		int64_t a = iffa_flowgraph_edge_first(g, order[i - 1]);
