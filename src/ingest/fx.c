@@ -2,6 +2,7 @@
  * See fx.h. A currency code is three capital letters, so it indexes a
  * table of 26^3 slots directly: no hashing and no string compare per record.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,8 +59,8 @@ int iffa_fx__add(iffa_fx *fx, const char *code, size_t code_len, int32_t valid_f
 
 	if (idx < 0)
 		return bad_code(code, code_len);
-	if (!(xof_per_unit > 0))
-		return iffa_error_set(IFFA_EINVAL, "fx rate of %.3s is not positive", code);
+	if (!(xof_per_unit > 0) || !isfinite(xof_per_unit))
+		return iffa_error_set(IFFA_EINVAL, "fx rate of %.3s is not a positive number", code);
 	if (fx->slot[idx] < 0) {
 		if (fx->ncur == fx->curcap) {
 			size_t cap = fx->curcap ? 2 * fx->curcap : 16;

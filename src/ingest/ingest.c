@@ -21,6 +21,7 @@
  * handed to igraph once at the end. Only this thread touches igraph.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -373,6 +374,8 @@ static int on_transfer(iffa_copybin *d, void *payload)
 	    (error = iffa_copybin__timestamptz(&ts, d, 5)) < 0 ||
 	    (error = iffa_copybin__text(&channel, &channel_len, d, 6)) < 0)
 		return error;
+	if (!isfinite(amount))
+		return iffa_error_set(IFFA_EINVAL, "transfer %" PRId64 ": amount is not a finite number", id);
 	if ((c = channel_code(channel, channel_len)) < 0)
 		return iffa_error_set(IFFA_EINVAL, "transfer %" PRId64 ": unknown channel '%.*s'", id,
 				      (int)(channel_len > 20 ? 20 : channel_len), channel);
@@ -410,6 +413,8 @@ static int on_party_flow(iffa_copybin *d, void *payload)
 	    (error = iffa_copybin__timestamptz(&at, d, 5)) < 0 ||
 	    (error = iffa_copybin__bool(&first, d, 6)) < 0)
 		return error;
+	if (!isfinite(amount))
+		return iffa_error_set(IFFA_EINVAL, "%s %" PRId64 ": amount is not a finite number", kind, id);
 	if ((src = iffa_flowgraph__lookup(in->g, IFFA_KEY_PARTY(from))) < 0 ||
 	    (dst = iffa_flowgraph__lookup(in->g, IFFA_KEY_PARTY(to))) < 0)
 		return iffa_error_set(IFFA_EINVAL, "%s %" PRId64 ": party %" PRId64
@@ -599,11 +604,14 @@ int iffa_ingest(iffa_flowgraph **out, iffa_db *db, const iffa_ingest_options *op
 	*out = in.g;
 	in.g = NULL;
 done:
-	if (in_tx) {
-		/* Keep the first error's message; the rollback's is of no interest. */
-		PGresult *res = PQexec(conn, "ROLLBACK");
-		PQclear(res);
-	}
+	/*
+	 * Keep the first error's message; the rollback's is of no interest. A
+	 * cancel sent to stop a COPY can in principle land on the first
+	 * ROLLBACK, hence the second try: the connection must not stay in a
+	 * transaction.
+	 */
+	for (int tries = 0; in_tx && tries < 2 && PQtransactionStatus(conn) != PQTRANS_IDLE; tries++)
+		PQclear(PQexec(conn, "ROLLBACK"));
 	free(sql);
 	iffa_fx__dispose(&in.fx);
 	iffa_flowgraph_free(in.g);

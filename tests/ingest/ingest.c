@@ -514,3 +514,27 @@ Test(ingest_db, the_exposed_transfer_sql_is_the_query_the_ingest_reads)
 	free(select);
 	iffa_db_free(db);
 }
+
+Test(ingest_db, a_nan_amount_or_rate_is_refused_not_summed)
+{
+	iffa_db *db = fixture_fresh("t_ingest_nan");
+	iffa_flowgraph *g = NULL;
+	char want[128];
+	long long id;
+
+	/* numeric takes 'NaN', and NaN > 0 holds in PostgreSQL, so the CHECK lets it in. */
+	fixture_exec(db, "INSERT INTO transfer (from_account, to_account, amount, currency, ts,"
+			 " channel, supplier, source, source_ref) VALUES"
+			 " (1, 2, 'NaN', 'XOF', '2026-01-15 08:00+00', 'bank', 'ML', 'test', 'N1')");
+	id = testdb_scalar(db, "SELECT id FROM transfer WHERE source_ref = 'N1'");
+	cr_assert_eq(iffa_ingest(&g, db, NULL), IFFA_EINVAL);
+	snprintf(want, sizeof(want), "transfer %lld: amount is not a finite number", id);
+	cr_assert_str_eq(iffa_error_last(), want);
+	fixture_exec(db, "DELETE FROM transfer WHERE source_ref = 'N1'");
+	fixture_exec(db, "INSERT INTO fx_rate (currency, valid_from, xof_per_unit, source)"
+			 " VALUES ('USD', '2026-01-01', 'NaN', 'test')");
+	cr_assert_eq(iffa_ingest(&g, db, NULL), IFFA_EINVAL);
+	cr_assert_str_eq(iffa_error_last(), "fx rate of USD is not a positive number");
+	cr_assert_null(g);
+	iffa_db_free(db);
+}
