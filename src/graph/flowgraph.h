@@ -6,9 +6,10 @@
  * A graph is built in three steps: iffa_flowgraph__new(), vertices with
  * iffa_flowgraph__add_vertex() (and aliases), flows with
  * iffa_flowgraph__add_flow(), then iffa_flowgraph__finish() orders the
- * edges by (source, target), makes the igraph_t in one igraph_create()
- * call and the time-ordered index. Until finish, only the builder
- * functions may be used, and edge ids are not final.
+ * edges by (source, target, channel, kind), merges parallel flows when
+ * asked, makes the igraph_t in one igraph_create() call and the
+ * time-ordered index. Until finish, only the builder functions may be
+ * used, and edge ids are not final.
  */
 #ifndef IFFA_SRC_GRAPH_FLOWGRAPH_H
 #define IFFA_SRC_GRAPH_FLOWGRAPH_H
@@ -43,7 +44,8 @@ struct iffa_flowgraph {
 	uint8_t *echannel;         /* iffa_channel */
 	uint8_t *ekind;            /* iffa_record_kind */
 	igraph_integer_t *by_time; /* edge ids by efirst, ties by id */
-	iffa_keymap merge;         /* builder only, when aggregating: flow key -> edge */
+	igraph_integer_t compacted; /* builder only: edges after the last merge */
+	igraph_integer_t compact_min; /* builder only: no merge before this many flows */
 
 	int64_t records[IFFA_KIND_COUNT];   /* source records read */
 	double record_amount[IFFA_KIND_COUNT]; /* their XOF, once each */
@@ -95,9 +97,10 @@ static inline igraph_integer_t iffa_flowgraph__lookup(const iffa_flowgraph *g, i
 }
 
 /**
- * Add one flow from vertex `src` to vertex `dst`: a new edge, or merged
- * into the edge of the same (src, dst, channel, kind) when aggregating
- * (amount summed, flows counted, first/last widened, record set to -1).
+ * Add one flow from vertex `src` to vertex `dst`. When aggregating, flows
+ * of the same (src, dst, channel, kind) end up as one edge (amount summed,
+ * flows counted, first/last widened, record set to -1) by finish.
+ * Amortised O(1), no allocation but the arrays' doubling.
  * @return 0, IFFA_EINVAL (bad ids or codes), IFFA_ENOMEM
  */
 int iffa_flowgraph__add_flow(iffa_flowgraph *g, igraph_integer_t src, igraph_integer_t dst,
@@ -108,9 +111,9 @@ int iffa_flowgraph__add_flow(iffa_flowgraph *g, igraph_integer_t src, igraph_int
 void iffa_flowgraph__count_record(iffa_flowgraph *g, iffa_record_kind kind, double amount);
 
 /**
- * Order the edges by (source, target), keeping the order they were added
- * among equal endpoints; build the igraph_t from them in one call and the
- * time-ordered index; free the builder's scratch.
+ * Order the edges by (source, target, channel, kind), keeping the order
+ * they were added among equal keys, and merge equal keys when aggregating;
+ * build the igraph_t from them in one call and the time-ordered index.
  * Time complexity: O(|V| + |E|).
  * @return 0, IFFA_ENOMEM or IFFA_ERROR (igraph)
  */

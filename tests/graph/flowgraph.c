@@ -82,7 +82,7 @@ Test(graph_flowgraph, merged_flows_sum_amounts_count_flows_and_widen_times)
 	cr_assert_eq(igraph_vcount(iffa_flowgraph_igraph(g)), 4);
 	cr_assert(igraph_is_directed(iffa_flowgraph_igraph(g)));
 	cr_assert(iffa_flowgraph_aggregated(g));
-	/* Edge ids follow (source, target), ties in the order added. */
+	/* Edge ids follow (source, target, channel, kind). */
 	/* 0->1 bank: 100 @10, 50 @5, 25 @12. */
 	check_edge(g, 0, 0, 1, 175, 3, 5, 12, IFFA_CHANNEL_BANK, IFFA_KIND_TRANSFER, -1);
 	/* Same endpoints, other channel: an edge of its own. */
@@ -102,9 +102,9 @@ Test(graph_flowgraph, parallel_flows_kept_apart_keep_their_records)
 {
 	iffa_flowgraph *g = three_accounts(0);
 	const igraph_integer_t *order;
-	/* Ids by (source, target): the four 0->1 flows in the order added, then 1->2, 3->0;
-	 * their times 10, 5, 20, 12, 1, 7. */
-	static const igraph_integer_t expected[] = {4, 1, 5, 0, 3, 2};
+	/* Ids by (source, target, channel, kind), ties in the order added: the
+	 * 0->1 bank flows, the 0->1 hawala flow, 1->2, 3->0; times 10, 5, 12, 20, 1, 7. */
+	static const igraph_integer_t expected[] = {4, 1, 5, 0, 2, 3};
 
 	six_flows(g);
 	cr_assert_eq(iffa_flowgraph__finish(g), 0, "%s", iffa_error_last());
@@ -112,8 +112,8 @@ Test(graph_flowgraph, parallel_flows_kept_apart_keep_their_records)
 	cr_assert(!iffa_flowgraph_aggregated(g));
 	check_edge(g, 0, 0, 1, 100, 1, 10, 10, IFFA_CHANNEL_BANK, IFFA_KIND_TRANSFER, 1);
 	check_edge(g, 1, 0, 1, 50, 1, 5, 5, IFFA_CHANNEL_BANK, IFFA_KIND_TRANSFER, 3);
-	check_edge(g, 2, 0, 1, 30, 1, 20, 20, IFFA_CHANNEL_HAWALA, IFFA_KIND_TRANSFER, 4);
-	check_edge(g, 3, 0, 1, 25, 1, 12, 12, IFFA_CHANNEL_BANK, IFFA_KIND_TRANSFER, 5);
+	check_edge(g, 2, 0, 1, 25, 1, 12, 12, IFFA_CHANNEL_BANK, IFFA_KIND_TRANSFER, 5);
+	check_edge(g, 3, 0, 1, 30, 1, 20, 20, IFFA_CHANNEL_HAWALA, IFFA_KIND_TRANSFER, 4);
 	check_edge(g, 4, 1, 2, 7, 1, 1, 1, IFFA_CHANNEL_CASH, IFFA_KIND_TRANSFER, 2);
 	check_edge(g, 5, 3, 0, 1000, 1, 7, 7, IFFA_CHANNEL_NONE, IFFA_KIND_LEVY, 9);
 	order = iffa_flowgraph_edges_by_time(g);
@@ -269,4 +269,41 @@ Test(graph_flowgraph, names_parse_back)
 	cr_assert_str_eq(iffa_party_kind_name(IFFA_PARTY_COMPTOIR), "comptoir");
 	cr_assert_str_eq(iffa_account_kind_name(IFFA_ACCOUNT_CRYPTO), "crypto");
 	cr_assert_null(iffa_channel_name(IFFA_CHANNEL_COUNT));
+}
+
+Test(graph_flowgraph, many_repeats_are_compacted_while_adding)
+{
+	iffa_flowgraph *g;
+	iffa_flowgraph__vertex v = {0, IFFA_ACCOUNT_BANK, "ML", -1, 0};
+	double sum[3] = {0, 0, 0};
+
+	cr_assert_eq(iffa_flowgraph__new(&g, IFFA_LEVEL_ACCOUNT, 1), 0);
+	g->compact_min = 16;
+	for (int i = 0; i < 3; i++) {
+		v.key = IFFA_KEY_ACCOUNT(i + 1);
+		cr_assert_eq(iffa_flowgraph__add_vertex(NULL, g, &v), 0);
+	}
+	/* 100,000 flows over three (source, target) pairs, times going down and up. */
+	for (int i = 0; i < 100000; i++) {
+		int pair = i % 3;
+		int64_t t = (i % 2 ? 1 : -1) * (int64_t)i;
+		cr_assert_eq(iffa_flowgraph__add_flow(g, pair, (pair + 1) % 3, i % 7, t,
+						      IFFA_CHANNEL_HAWALA, IFFA_KIND_TRANSFER, i), 0);
+		sum[pair] += i % 7;
+	}
+	/* Merged on the way: never more than a few thousand flows held. */
+	cr_assert_gt(g->compacted, 0);
+	cr_assert_lt(g->necap, 4096);
+	cr_assert_eq(iffa_flowgraph__finish(g), 0);
+	cr_assert_eq(iffa_flowgraph_edge_count(g), 3);
+	for (igraph_integer_t e = 0; e < 3; e++) {
+		cr_assert_float_eq(iffa_flowgraph_edge_amount(g, e), sum[e], 1e-9);
+		cr_assert_eq(iffa_flowgraph_edge_record(g, e), -1);
+		cr_assert_eq(IGRAPH_FROM(iffa_flowgraph_igraph(g), e), e);
+	}
+	/* Pair 0 has i = 0, 3, ..., 99999: counts 33,334; first -99,996 (i even), last 99,999. */
+	cr_assert_eq(iffa_flowgraph_edge_flows(g, 0), 33334);
+	cr_assert_eq(iffa_flowgraph_edge_first(g, 0), -99996);
+	cr_assert_eq(iffa_flowgraph_edge_last(g, 0), 99999);
+	iffa_flowgraph_free(g);
 }
