@@ -11,9 +11,9 @@
  * 1970-01-01 00:00:00 UTC ("UTC µs" below).
  *
  * Vertex ids follow database keys in increasing order; edge ids follow
- * (source, target). Accessors taking a vertex id `v` or edge id `e` do not
- * check it: it must be below iffa_flowgraph_vertex_count() or
- * iffa_flowgraph_edge_count().
+ * (source, target, channel, kind), then the order the flows were read.
+ * Accessors taking a vertex id `v` or edge id `e` do not check it: it must
+ * be below iffa_flowgraph_vertex_count() or iffa_flowgraph_edge_count().
  */
 #ifndef IFFA_GRAPH_H
 #define IFFA_GRAPH_H

@@ -293,121 +293,121 @@ void iffa_flowgraph__count_record(iffa_flowgraph *g, iffa_record_kind kind, doub
 }
 
 /*
- * Edge ids ordered by first time: a stable LSD radix sort, 16 bits a pass,
- * on the time with its sign bit flipped so that unsigned order is signed
- * order. Passes where every key has the same digit are skipped (the high
- * bits of times within a few years). Ties keep id order since each pass is
- * stable. Time complexity: O(|E|) per pass, at most four passes.
+ * Edge orders are stable LSD radix sorts: counting-sort passes from the
+ * least significant digit up, each on a digit array filled for the pass
+ * (one sequential pass, and the scatter reads 4 bytes per edge instead of
+ * reaching into the attribute arrays). A pass where every edge has the
+ * same digit is skipped.
+ */
+typedef struct {
+	size_t n;
+	igraph_integer_t *order; /* the permutation so far, identity at start */
+	igraph_integer_t *tmp;
+	uint32_t *digit;         /* digit of each edge id for the current pass */
+	size_t *next;            /* bucket cursors */
+	size_t buckets;          /* capacity of next */
+} radix;
+
+static int radix_init(radix *r, size_t n, size_t buckets)
+{
+	r->n = n;
+	r->buckets = buckets;
+	r->order = malloc((n ? n : 1) * sizeof(*r->order));
+	r->tmp = malloc((n ? n : 1) * sizeof(*r->tmp));
+	r->digit = malloc((n ? n : 1) * sizeof(*r->digit));
+	r->next = malloc((buckets ? buckets : 1) * sizeof(*r->next));
+	if (!r->order || !r->tmp || !r->digit || !r->next)
+		return iffa_error_set(IFFA_ENOMEM, "out of memory for ordering %zu edges", n);
+	for (size_t i = 0; i < n; i++)
+		r->order[i] = (igraph_integer_t)i;
+	return 0;
+}
+
+static void radix_dispose(radix *r)
+{
+	free(r->order);
+	free(r->tmp);
+	free(r->digit);
+	free(r->next);
+}
+
+/* Reorder r->order stably by r->digit (values below `buckets`). */
+static void radix_pass(radix *r, size_t buckets)
+{
+	size_t n = r->n, sum = 0;
+	igraph_integer_t *swap;
+
+	if (n < 2)
+		return;
+	memset(r->next, 0, buckets * sizeof(*r->next));
+	for (size_t e = 0; e < n; e++)
+		r->next[r->digit[e]]++;
+	if (r->next[r->digit[0]] == n)
+		return;
+	for (size_t b = 0; b < buckets; b++) {
+		size_t c = r->next[b];
+		r->next[b] = sum;
+		sum += c;
+	}
+	for (size_t i = 0; i < n; i++)
+		r->tmp[r->next[r->digit[r->order[i]]]++] = r->order[i];
+	swap = r->order;
+	r->order = r->tmp;
+	r->tmp = swap;
+}
+
+/*
+ * Edge ids ordered by first time, ties by id: 16 bits a pass on the time
+ * with its sign bit flipped, so that unsigned order is signed order (the
+ * high digits of times within a few years are all equal and skipped).
+ * Time complexity: O(|E|) per pass, at most four passes.
  */
 static int sort_by_time(iffa_flowgraph *g)
 {
-	size_t n = (size_t)g->ne;
-	igraph_integer_t *ids = malloc((n ? n : 1) * sizeof(*ids));
-	igraph_integer_t *tmp = malloc((n ? n : 1) * sizeof(*tmp));
-	size_t *count = malloc(65536 * sizeof(*count));
-	int error = 0;
+	radix r;
+	int error;
 
-	if (!ids || !tmp || !count) {
-		error = iffa_error_set(IFFA_ENOMEM, "out of memory for the time index");
-		goto done;
-	}
-	for (size_t i = 0; i < n; i++)
-		ids[i] = (igraph_integer_t)i;
-	for (unsigned shift = 0; shift < 64 && n > 1; shift += 16) {
-		size_t sum = 0;
-		igraph_integer_t *swap;
-
-		memset(count, 0, 65536 * sizeof(*count));
-		for (size_t i = 0; i < n; i++)
-			count[(((uint64_t)g->efirst[i] ^ (1ULL << 63)) >> shift) & 0xffff]++;
-		if (count[(((uint64_t)g->efirst[0] ^ (1ULL << 63)) >> shift) & 0xffff] == n)
-			continue;
-		for (size_t d = 0; d < 65536; d++) {
-			size_t c = count[d];
-			count[d] = sum;
-			sum += c;
+	if ((error = radix_init(&r, (size_t)g->ne, 65536)) == 0) {
+		for (unsigned shift = 0; shift < 64; shift += 16) {
+			for (size_t e = 0; e < r.n; e++)
+				r.digit[e] = (uint32_t)((((uint64_t)g->efirst[e] ^ (UINT64_C(1) << 63)) >>
+							 shift) & 0xffff);
+			radix_pass(&r, 65536);
 		}
-		for (size_t i = 0; i < n; i++) {
-			uint64_t k = (uint64_t)g->efirst[ids[i]] ^ (1ULL << 63);
-			tmp[count[(k >> shift) & 0xffff]++] = ids[i];
-		}
-		swap = ids;
-		ids = tmp;
-		tmp = swap;
+		g->by_time = r.order;
+		r.order = NULL;
 	}
-	g->by_time = ids;
-	ids = NULL;
-done:
-	free(ids);
-	free(tmp);
-	free(count);
+	radix_dispose(&r);
 	return error;
-}
-
-/* The key of edge e that a counting pass sorts on. */
-enum { BY_CHANNEL_KIND, BY_TARGET, BY_SOURCE };
-
-static size_t sort_key(const iffa_flowgraph *g, int pass, igraph_integer_t e)
-{
-	switch (pass) {
-	case BY_CHANNEL_KIND:
-		return (size_t)g->echannel[e] * IFFA_KIND_COUNT + g->ekind[e];
-	case BY_TARGET:
-		return (size_t)g->ends[2 * e + 1];
-	default:
-		return (size_t)g->ends[2 * e];
-	}
 }
 
 /*
  * The permutation that orders edges by (source, target, channel, kind),
- * ties in their current order: stable counting-sort passes on the least
- * significant key first, each skipped when every edge has the same key.
- * Time complexity: O(|V| + |E|).
+ * ties in their current order. Time complexity: O(|V| + |E|).
  */
 static int flow_order(igraph_integer_t **out, const iffa_flowgraph *g)
 {
 	size_t n = (size_t)g->ne, nv = (size_t)g->nv;
-	size_t nbuckets = nv > IFFA_CHANNEL_COUNT * IFFA_KIND_COUNT ? nv : IFFA_CHANNEL_COUNT * IFFA_KIND_COUNT;
-	igraph_integer_t *order = malloc((n ? n : 1) * sizeof(*order));
-	igraph_integer_t *tmp = malloc((n ? n : 1) * sizeof(*tmp));
-	size_t *next = malloc(nbuckets * sizeof(*next));
-	int error = 0;
+	radix r;
+	int error;
 
 	*out = NULL;
-	if (!order || !tmp || !next) {
-		error = iffa_error_set(IFFA_ENOMEM, "out of memory for ordering edges");
-		goto done;
-	}
-	for (size_t i = 0; i < n; i++)
-		order[i] = (igraph_integer_t)i;
-	for (int pass = BY_CHANNEL_KIND; pass <= BY_SOURCE && n > 1; pass++) {
-		size_t buckets = pass == BY_CHANNEL_KIND ? IFFA_CHANNEL_COUNT * IFFA_KIND_COUNT : nv;
-		size_t sum = 0;
-		igraph_integer_t *swap;
-
-		memset(next, 0, buckets * sizeof(*next));
+	if (nv > UINT32_MAX)
+		return iffa_error_set(IFFA_EINVAL, "%zu vertices are too many to order edges by", nv);
+	if ((error = radix_init(&r, n, nv > 64 ? nv : 64)) == 0) {
 		for (size_t e = 0; e < n; e++)
-			next[sort_key(g, pass, (igraph_integer_t)e)]++;
-		if (next[sort_key(g, pass, 0)] == n)
-			continue;
-		for (size_t b = 0; b < buckets; b++) {
-			size_t c = next[b];
-			next[b] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			tmp[next[sort_key(g, pass, order[i])]++] = order[i];
-		swap = order;
-		order = tmp;
-		tmp = swap;
+			r.digit[e] = (uint32_t)(g->echannel[e] * IFFA_KIND_COUNT + g->ekind[e]);
+		radix_pass(&r, IFFA_CHANNEL_COUNT * IFFA_KIND_COUNT);
+		for (size_t e = 0; e < n; e++)
+			r.digit[e] = (uint32_t)g->ends[2 * e + 1];
+		radix_pass(&r, nv);
+		for (size_t e = 0; e < n; e++)
+			r.digit[e] = (uint32_t)g->ends[2 * e];
+		radix_pass(&r, nv);
+		*out = r.order;
+		r.order = NULL;
 	}
-	*out = order;
-	order = NULL;
-done:
-	free(order);
-	free(tmp);
-	free(next);
+	radix_dispose(&r);
 	return error;
 }
 
