@@ -28,7 +28,8 @@ typedef struct {
 	unsigned kinds;     /**< bits 1u << iffa_record_kind */
 	int keep_parallel;  /**< 0: merge flows with the same (source, target, channel,
 			         kind) into one edge; 1: one edge per flow */
-	FILE *progress;     /**< when not NULL, a line every 2^20 rows read */
+	FILE *progress;     /**< when not NULL, a line every million rows read and
+			         one at the end of each stream */
 } iffa_ingest_options;
 
 #define IFFA_INGEST_OPTIONS_INIT \

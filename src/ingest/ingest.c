@@ -31,7 +31,7 @@
 #include "ingest/copybin.h"
 #include "ingest/fx.h"
 
-#define PROGRESS_EVERY (INT64_C(1) << 20)
+#define PROGRESS_EVERY INT64_C(1000000)
 
 typedef struct {
 	iffa_db *db;
@@ -496,7 +496,8 @@ static int copy_stream(ingest *in, const char *what, const char *select,
 		error = iffa_db__fail(in->db, res, step);
 		goto done;
 	}
-	error = iffa_copybin__finish(&dec);
+	if ((error = iffa_copybin__finish(&dec)) == 0 && in->opts->progress)
+		fprintf(in->opts->progress, "iffa: ingest: %s: %" PRId64 " rows, done\n", what, dec.rows);
 done:
 	PQclear(res);
 	while ((res = PQgetResult(conn)) != NULL)

@@ -538,3 +538,30 @@ Test(ingest_db, a_nan_amount_or_rate_is_refused_not_summed)
 	cr_assert_null(g);
 	iffa_db_free(db);
 }
+
+Test(ingest_db, progress_reports_each_stream_when_asked)
+{
+	iffa_db *db = fixture_fresh("t_ingest_progress");
+	iffa_ingest_options o = IFFA_INGEST_OPTIONS_INIT;
+	iffa_flowgraph *g;
+	char out[2048];
+	size_t n;
+	FILE *f = tmpfile();
+
+	cr_assert_not_null(f);
+	o.progress = f;
+	g = fixture_ingest(db, &o);
+	rewind(f);
+	n = fread(out, 1, sizeof(out) - 1, f);
+	out[n] = '\0';
+	fclose(f);
+	cr_assert_str_eq(out, "iffa: ingest: vertices: 105 rows, done\n"
+			      "iffa: ingest: aliases: 25 rows, done\n"
+			      "iffa: ingest: fx_rate: 3 rows, done\n"
+			      "iffa: ingest: transfer: 3000 rows, done\n"
+			      "iffa: ingest: ransom: 4 rows, done\n"
+			      "iffa: ingest: gold: 1 rows, done\n"
+			      "iffa: ingest: levy: 1 rows, done\n");
+	iffa_flowgraph_free(g);
+	iffa_db_free(db);
+}
