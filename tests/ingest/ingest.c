@@ -565,3 +565,45 @@ Test(ingest_db, progress_reports_each_stream_when_asked)
 	iffa_flowgraph_free(g);
 	iffa_db_free(db);
 }
+
+Test(ingest_db, a_bad_value_inside_a_stream_stops_it_and_names_the_row)
+{
+	iffa_db *db = fixture_fresh("t_ingest_badrow");
+	iffa_flowgraph *g = NULL;
+
+	/* Rows of the ransom stream, by id then hop: ransom 1 (3 hops), 2 (1), 3. */
+	fixture_exec(db, "INSERT INTO ransom (id, payer, recipient, amount, currency, paid_at, supplier,"
+			 " source, source_ref) VALUES (3, 30, 1, 5, 'XOF', 'infinity', 'ML', 'test', 'R3')");
+	cr_assert_eq(iffa_ingest(&g, db, NULL), IFFA_EINVAL);
+	cr_assert_str_eq(iffa_error_last(), "COPY ransom: row 5, column at: infinite or out-of-range timestamp");
+	cr_assert_null(g);
+	cr_assert_eq(PQtransactionStatus(iffa_db_conn(db)), PQTRANS_IDLE);
+	/* The session is usable: the same ingest without ransoms works. */
+	{
+		iffa_ingest_options o = IFFA_INGEST_OPTIONS_INIT;
+		o.kinds = IFFA_KIND_ALL & ~(1u << IFFA_KIND_RANSOM);
+		g = fixture_ingest(db, &o);
+		cr_assert_eq(iffa_flowgraph_record_count(g, IFFA_KIND_TRANSFER), 3000);
+		iffa_flowgraph_free(g);
+	}
+	iffa_db_free(db);
+}
+
+Test(ingest_db, a_server_error_comes_back_with_its_sqlstate)
+{
+	iffa_db *db = fixture_fresh("t_ingest_timeout");
+	iffa_flowgraph *g = NULL;
+
+	/* Enough transfers that their COPY outlives the timeout by far. */
+	fixture_exec(db, "INSERT INTO transfer (from_account, to_account, amount, currency, ts,"
+			 " channel, supplier, source, source_ref)"
+			 " SELECT 5, 6, 1, 'XOF', '2026-01-16 00:00+00', 'bank', 'ML', 'test', 'S' || i"
+			 " FROM generate_series(1, 50000) i");
+	fixture_exec(db, "SET statement_timeout = '5ms'");
+	cr_assert_eq(iffa_ingest(&g, db, NULL), IFFA_EDB);
+	cr_assert(strstr(iffa_error_last(), "SQLSTATE 57014") != NULL, "%s", iffa_error_last());
+	cr_assert_null(g);
+	fixture_exec(db, "RESET statement_timeout");
+	cr_assert_eq(PQtransactionStatus(iffa_db_conn(db)), PQTRANS_IDLE);
+	iffa_db_free(db);
+}
