@@ -113,12 +113,14 @@ const char *iffa_account_kind_name(iffa_account_kind k);
 const char *iffa_party_kind_name(iffa_party_kind k);
 
 /**
- * Parse a channel or record-kind name of `len` bytes ("none" names
+ * Parse a name of `len` bytes as the schema spells it ("none" names
  * IFFA_CHANNEL_NONE; "gold" the gold_lot table).
  * @return 0, or IFFA_EINVAL naming the unknown word
  */
 int iffa_channel_parse(iffa_channel *out, const char *name, size_t len);
 int iffa_record_kind_parse(iffa_record_kind *out, const char *name, size_t len);
+int iffa_account_kind_parse(iffa_account_kind *out, const char *name, size_t len);
+int iffa_party_kind_parse(iffa_party_kind *out, const char *name, size_t len);
 
 /**
  * Parse a UTC time: `YYYY-MM-DD` (midnight UTC) or

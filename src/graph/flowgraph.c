@@ -84,6 +84,28 @@ int iffa_record_kind_parse(iffa_record_kind *out, const char *name, size_t len)
 	return 0;
 }
 
+int iffa_account_kind_parse(iffa_account_kind *out, const char *name, size_t len)
+{
+	int k = lookup_name(account_kind_names, IFFA_ACCOUNT_KIND_COUNT, name, len);
+
+	if (k < 0)
+		return iffa_error_set(IFFA_EINVAL, "unknown account kind '%.*s'",
+				      (int)(len > 64 ? 64 : len), name);
+	*out = (iffa_account_kind)k;
+	return 0;
+}
+
+int iffa_party_kind_parse(iffa_party_kind *out, const char *name, size_t len)
+{
+	int k = lookup_name(party_kind_names, IFFA_PARTY_KIND_COUNT, name, len);
+
+	if (k < 0)
+		return iffa_error_set(IFFA_EINVAL, "unknown party kind '%.*s'",
+				      (int)(len > 64 ? 64 : len), name);
+	*out = (iffa_party_kind)k;
+	return 0;
+}
+
 int iffa_flowgraph__igraph_fail(igraph_error_t err, const char *what)
 {
 	char reason[1024];

@@ -245,26 +245,14 @@ static void progress(const ingest *in, const iffa_copybin *d)
 		fprintf(in->opts->progress, "iffa: ingest: %s: %" PRId64 " rows\n", d->what, d->rows);
 }
 
-/* Code of a kind name of `len` bytes in `name_of`'s table, or -1. */
-static int lookup_kind(const char *(*name_of)(int), int n, const char *s, size_t len)
+/* Prefix the last error with the record it concerns. */
+static int about(int error, const char *kind, int64_t id)
 {
-	for (int i = 0; i < n; i++) {
-		const char *name = name_of(i);
+	char reason[1024];
 
-		if (strncmp(name, s, len) == 0 && name[len] == '\0')
-			return i;
-	}
-	return -1;
-}
-
-static const char *party_kind(int k)
-{
-	return iffa_party_kind_name((iffa_party_kind)k);
-}
-
-static const char *account_kind(int k)
-{
-	return iffa_account_kind_name((iffa_account_kind)k);
+	snprintf(reason, sizeof(reason), "%s", iffa_error_last());
+	return iffa_error_set(error == IFFA_ENOTFOUND ? IFFA_EINVAL : error, "%s %" PRId64 ": %s",
+			      kind, id, reason);
 }
 
 static int on_vertex(iffa_copybin *d, void *payload)
@@ -285,14 +273,17 @@ static int on_vertex(iffa_copybin *d, void *payload)
 	    (error = iffa_copybin__bool(&designated, d, 5)) < 0 ||
 	    (error = iffa_copybin__bool(&affected, d, 6)) < 0)
 		return error;
-	if (v.key & 1)
-		v.kind = lookup_kind(party_kind, IFFA_PARTY_KIND_COUNT, kind, kind_len);
-	else
-		v.kind = lookup_kind(account_kind, IFFA_ACCOUNT_KIND_COUNT, kind, kind_len);
-	if (v.kind < 0)
-		return iffa_error_set(IFFA_EINVAL, "%s %lld: unknown kind '%.*s'",
-				      v.key & 1 ? "party" : "account", (long long)(v.key >> 1),
-				      (int)(kind_len > 40 ? 40 : kind_len), kind);
+	if (v.key & 1) {
+		iffa_party_kind k = IFFA_PARTY_PERSON;
+		error = iffa_party_kind_parse(&k, kind, kind_len);
+		v.kind = (int)k;
+	} else {
+		iffa_account_kind k = IFFA_ACCOUNT_BANK;
+		error = iffa_account_kind_parse(&k, kind, kind_len);
+		v.kind = (int)k;
+	}
+	if (error < 0)
+		return about(error, v.key & 1 ? "party" : "account", v.key >> 1);
 	if (country) {
 		if (country_len != 2)
 			return iffa_error_set(IFFA_EINVAL, "%s %lld: country '%.*s' is not two letters",
@@ -338,32 +329,6 @@ static int on_fx(iffa_copybin *d, void *payload)
 	return iffa_fx__add(&in->fx, code, len, day, rate);
 }
 
-/* Prefix the last error with the record it concerns. */
-static int about(int error, const char *kind, int64_t id)
-{
-	char reason[1024];
-
-	snprintf(reason, sizeof(reason), "%s", iffa_error_last());
-	return iffa_error_set(error == IFFA_ENOTFOUND ? IFFA_EINVAL : error, "%s %" PRId64 ": %s",
-			      kind, id, reason);
-}
-
-static int channel_code(const char *s, size_t len)
-{
-	switch (len) {
-	case 4:
-		return memcmp(s, "bank", 4) == 0 ? IFFA_CHANNEL_BANK
-		       : memcmp(s, "cash", 4) == 0 ? IFFA_CHANNEL_CASH : -1;
-	case 6:
-		return memcmp(s, "hawala", 6) == 0 ? IFFA_CHANNEL_HAWALA
-		       : memcmp(s, "crypto", 6) == 0 ? IFFA_CHANNEL_CRYPTO : -1;
-	case 12:
-		return memcmp(s, "mobile_money", 12) == 0 ? IFFA_CHANNEL_MOBILE_MONEY : -1;
-	default:
-		return -1;
-	}
-}
-
 static int on_transfer(iffa_copybin *d, void *payload)
 {
 	ingest *in = payload;
@@ -372,7 +337,8 @@ static int on_transfer(iffa_copybin *d, void *payload)
 	const char *currency, *channel;
 	size_t currency_len, channel_len;
 	double amount, xof;
-	int error, c;
+	iffa_channel c;
+	int error;
 
 	if ((error = iffa_copybin__int8(&id, d, 0)) < 0 ||
 	    (error = iffa_copybin__int8(&from, d, 1)) < 0 ||
@@ -384,7 +350,7 @@ static int on_transfer(iffa_copybin *d, void *payload)
 		return error;
 	if (!isfinite(amount))
 		return iffa_error_set(IFFA_EINVAL, "transfer %" PRId64 ": amount is not a finite number", id);
-	if ((c = channel_code(channel, channel_len)) < 0)
+	if (iffa_channel_parse(&c, channel, channel_len) < 0 || c == IFFA_CHANNEL_NONE)
 		return iffa_error_set(IFFA_EINVAL, "transfer %" PRId64 ": unknown channel '%.*s'", id,
 				      (int)(channel_len > 20 ? 20 : channel_len), channel);
 	if ((src = iffa_flowgraph__lookup(in->g, IFFA_KEY_ACCOUNT(from))) < 0 ||
@@ -394,8 +360,8 @@ static int on_transfer(iffa_copybin *d, void *payload)
 	if ((error = iffa_fx__to_xof(&xof, &in->fx, currency, currency_len, ts, amount)) < 0)
 		return about(error, "transfer", id);
 	iffa_flowgraph__count_record(in->g, IFFA_KIND_TRANSFER, xof);
-	if ((error = iffa_flowgraph__add_flow(in->g, src, dst, xof, ts, (iffa_channel)c,
-					      IFFA_KIND_TRANSFER, id)) < 0)
+	if ((error = iffa_flowgraph__add_flow(in->g, src, dst, xof, ts, c, IFFA_KIND_TRANSFER,
+					      id)) < 0)
 		return error;
 	progress(in, d);
 	return 0;

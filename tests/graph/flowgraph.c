@@ -266,6 +266,23 @@ Test(graph_flowgraph, names_parse_back)
 		cr_assert(strstr(iffa_error_last(), "unknown channel 'banks'") != NULL);
 		cr_assert_eq(iffa_channel_parse(&c, "bank", 3), IFFA_EINVAL);
 	}
+	for (int k = 0; k < IFFA_PARTY_KIND_COUNT; k++) {
+		iffa_party_kind back;
+		const char *name = iffa_party_kind_name((iffa_party_kind)k);
+		cr_assert_eq(iffa_party_kind_parse(&back, name, strlen(name)), 0);
+		cr_assert_eq((int)back, k);
+	}
+	for (int k = 0; k < IFFA_ACCOUNT_KIND_COUNT; k++) {
+		iffa_account_kind back;
+		const char *name = iffa_account_kind_name((iffa_account_kind)k);
+		cr_assert_eq(iffa_account_kind_parse(&back, name, strlen(name)), 0);
+		cr_assert_eq((int)back, k);
+	}
+	{
+		iffa_party_kind k;
+		cr_assert_eq(iffa_party_kind_parse(&k, "bank", 4), IFFA_EINVAL);
+		cr_assert_str_eq(iffa_error_last(), "unknown party kind 'bank'");
+	}
 	cr_assert_str_eq(iffa_party_kind_name(IFFA_PARTY_COMPTOIR), "comptoir");
 	cr_assert_str_eq(iffa_account_kind_name(IFFA_ACCOUNT_CRYPTO), "crypto");
 	cr_assert_null(iffa_channel_name(IFFA_CHANNEL_COUNT));
