@@ -434,16 +434,34 @@ static int flow_order(igraph_integer_t **out, const iffa_flowgraph *g)
 }
 
 /*
- * Replace the array at *p (n elements of `size` bytes) by a new one holding
- * old[order[i]] at i; *p is untouched on failure.
+ * The buffer of an array that gather() replaced, kept to receive the next
+ * gather: the arrays of a million edges are tens of megabytes, and fresh
+ * memory costs a page fault per 4 kB on first touch, so reusing one array's
+ * pages for the next saves most of them.
  */
-static int gather(void *p, size_t size, const igraph_integer_t *order, size_t n)
+typedef struct {
+	void *p;
+	size_t bytes;
+} spare_buffer;
+
+/*
+ * Replace the array at *p (`old_bytes` allocated) by one holding
+ * old[order[i]] at i for i < n, each element `size` bytes; the old buffer
+ * becomes the spare. *p is untouched on failure.
+ */
+static int gather(void *p, size_t size, size_t old_bytes, const igraph_integer_t *order,
+		  size_t n, spare_buffer *spare)
 {
 	const unsigned char *old = *(void **)p;
-	unsigned char *neu = malloc((n ? n : 1) * size);
+	unsigned char *neu;
 
-	if (!neu)
+	if (spare->p && spare->bytes >= n * size) {
+		neu = spare->p;
+	} else if (!(neu = malloc((n ? n : 1) * size))) {
 		return iffa_error_set(IFFA_ENOMEM, "out of memory for ordering edges");
+	} else {
+		free(spare->p);
+	}
 	/* Constant sizes let the compiler turn each memcpy into one move. */
 	switch (size) {
 	case 1:
@@ -463,7 +481,8 @@ static int gather(void *p, size_t size, const igraph_integer_t *order, size_t n)
 			memcpy(neu + size * i, old + size * (size_t)order[i], size);
 		break;
 	}
-	free(*(void **)p);
+	spare->p = *(void **)p;
+	spare->bytes = old_bytes;
 	*(void **)p = neu;
 	return 0;
 }
@@ -507,34 +526,44 @@ static size_t merge_runs(iffa_flowgraph *g)
 /*
  * Put the edges in (source, target, channel, kind) order, ties in their
  * current order, and merge equal keys when aggregating. Each array is
- * gathered into a new one and the old one freed before the next, so the
- * peak is the arrays plus one; merging then runs in place and the arrays
- * are trimmed to the edges left.
+ * gathered into the buffer the previous one left, so the peak is the
+ * arrays plus one and only one buffer is new; merging then runs in place
+ * and the arrays are trimmed to the edges left.
  */
 static int rebuild(iffa_flowgraph *g)
 {
-	size_t n = (size_t)g->ne;
+	size_t n = (size_t)g->ne, cap = (size_t)g->necap;
 	igraph_integer_t *order = NULL;
+	spare_buffer spare = {NULL, 0};
 	int error;
 
+	/* Every array holds exactly necap elements here (resize_edges). */
 	if ((error = flow_order(&order, g)) < 0 ||
-	    (error = gather(&g->ends, 2 * sizeof(*g->ends), order, n)) < 0 ||
-	    (error = gather(&g->eamount, sizeof(*g->eamount), order, n)) < 0 ||
-	    (error = gather(&g->eflows, sizeof(*g->eflows), order, n)) < 0 ||
-	    (error = gather(&g->efirst, sizeof(*g->efirst), order, n)) < 0 ||
-	    (error = gather(&g->elast, sizeof(*g->elast), order, n)) < 0 ||
-	    (error = gather(&g->erecord, sizeof(*g->erecord), order, n)) < 0 ||
-	    (error = gather(&g->echannel, sizeof(*g->echannel), order, n)) < 0 ||
-	    (error = gather(&g->ekind, sizeof(*g->ekind), order, n)) < 0)
+	    (error = gather(&g->ends, 2 * sizeof(*g->ends), 2 * cap * sizeof(*g->ends), order, n,
+			    &spare)) < 0 ||
+	    (error = gather(&g->eamount, sizeof(*g->eamount), cap * sizeof(*g->eamount), order, n,
+			    &spare)) < 0 ||
+	    (error = gather(&g->eflows, sizeof(*g->eflows), cap * sizeof(*g->eflows), order, n,
+			    &spare)) < 0 ||
+	    (error = gather(&g->efirst, sizeof(*g->efirst), cap * sizeof(*g->efirst), order, n,
+			    &spare)) < 0 ||
+	    (error = gather(&g->elast, sizeof(*g->elast), cap * sizeof(*g->elast), order, n,
+			    &spare)) < 0 ||
+	    (error = gather(&g->erecord, sizeof(*g->erecord), cap * sizeof(*g->erecord), order, n,
+			    &spare)) < 0 ||
+	    (error = gather(&g->echannel, sizeof(*g->echannel), cap * sizeof(*g->echannel), order,
+			    n, &spare)) < 0 ||
+	    (error = gather(&g->ekind, sizeof(*g->ekind), cap * sizeof(*g->ekind), order, n,
+			    &spare)) < 0)
 		goto done;
-	g->necap = g->ne;
-	if (g->aggregated) {
+	if (g->aggregated)
 		g->ne = (igraph_integer_t)merge_runs(g);
-		if ((error = resize_edges(g, g->ne)) < 0)
-			goto done;
-	}
+	/* Arrays now sit in buffers of other sizes: trim each to the edges. */
+	if ((error = resize_edges(g, g->ne)) < 0)
+		goto done;
 	g->compacted = g->ne;
 done:
+	free(spare.p);
 	free(order);
 	return error;
 }
