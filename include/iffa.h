@@ -8,5 +8,7 @@
 #include "iffa/db.h"
 #include "iffa/generate.h"
 #include "iffa/load.h"
+#include "iffa/graph.h"
+#include "iffa/ingest.h"
 
 #endif
