@@ -6,5 +6,7 @@
 
 #include "iffa/common.h"
 #include "iffa/db.h"
+#include "iffa/lists.h"
+#include "iffa/screen.h"
 
 #endif
