@@ -42,6 +42,7 @@ typedef struct {
 	uint32_t vid;
 	float weight;
 	unsigned char kind;
+	unsigned char seg; /* filiation particles before the token */
 } ntok;
 
 typedef struct {
@@ -50,6 +51,7 @@ typedef struct {
 	unsigned char ntok;
 	unsigned char ncore;
 	unsigned char low;  /* low-quality alias */
+	unsigned char filiation; /* has a filiation particle */
 	const char *text;
 	const char *kind;   /* "primary", "alias", "original_script" */
 } iname;
@@ -336,6 +338,7 @@ static int add_one_name(iffa_screen__index *ix, uint32_t entry, const char *name
 	n->entry = entry;
 	n->tok0 = (uint32_t)ix->ntoks;
 	n->low = quality && strcmp(quality, "low") == 0;
+	n->filiation = tk.filiation > 0;
 	if (!(n->text = pool_dup(ix, name)) || !(n->kind = pool_dup(ix, kind)))
 		return iffa_error_set(IFFA_ENOMEM, "out of memory");
 	for (int i = 0; i < tk.n; i++) {
@@ -350,6 +353,7 @@ static int add_one_name(iffa_screen__index *ix, uint32_t entry, const char *name
 			return error;
 		nt->weight = t->weight;
 		nt->kind = t->kind;
+		nt->seg = t->seg;
 		n->ntok++;
 		if (t->kind == IFFA_TOKEN_NAME)
 			n->ncore++;
@@ -633,6 +637,26 @@ bad:
 
 /* ---- matching ---- */
 
+static int vowel(char c)
+{
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
+static int first_letters_close(const char *a, const char *b)
+{
+	static const char *const pairs[] = {"kg", "jg", "jy", "sz", "sc", "td", "bp", "fp", "kc", NULL};
+	char x = a[0], y = b[0];
+
+	if (vowel(x) && vowel(y))
+		return 1;
+	if ((x == 'h' && vowel(y) && a[1] == y) || (y == 'h' && vowel(x) && b[1] == x))
+		return 1;
+	for (int i = 0; pairs[i]; i++)
+		if ((x == pairs[i][0] && y == pairs[i][1]) || (x == pairs[i][1] && y == pairs[i][0]))
+			return 1;
+	return 0;
+}
+
 /* Similarity of a query token and a vocabulary token; 0 below the floor. */
 static float token_sim(const iffa_screen__token *q, const vtok *v)
 {
@@ -652,6 +676,20 @@ static float token_sim(const iffa_screen__token *q, const vtok *v)
 	if (minlen <= 3 && strcmp(q->key, v->key) != 0)
 		return 0.0f;
 	s = iffa_screen__jaro_winkler(q->text, q->len, v->text, v->len);
+	/* Jaro-Winkler forgives a lost first letter (salah ~ alah 0.93); names
+	 * rarely lose theirs. Vowels, h before a vowel and k/g, j/g, j/y, s/z
+	 * are exchanged by transliteration and pass. */
+	if (q->text[0] != v->text[0] && !first_letters_close(q->text, v->text))
+		s -= IFFA_SCREEN__FIRST_LETTER;
+	/* "Aghaly" for "Ag Ghaly": the Tamasheq particle glued to the name. */
+	if (q->len >= 6 && q->text[0] == 'a' && q->text[1] == 'g') {
+		double g = iffa_screen__jaro_winkler(q->text + 2, q->len - 2, v->text, v->len) - 0.05;
+		s = g > s ? g : s;
+	}
+	if (v->len >= 6 && v->text[0] == 'a' && v->text[1] == 'g') {
+		double g = iffa_screen__jaro_winkler(q->text, q->len, v->text + 2, v->len - 2) - 0.05;
+		s = g > s ? g : s;
+	}
 	/* Two different given names of the common stock (Amadou, Mamadou) are
 	 * two names, not one misspelt: they may align, but weakly. */
 	if (v->common && q->weight > 0.5f && q->weight < 0.7f && s > 0.82)
@@ -682,6 +720,8 @@ typedef struct {
 	int nj[IFFA_SCREEN_MAX_TOKENS]; /* ... and name token index */
 	float s[IFFA_SCREEN_MAX_TOKENS];
 	int npairs;
+	int crossed;           /* tokens changed sides of a filiation particle */
+	int thin;              /* only common given names aligned */
 	unsigned qused, nused; /* bit sets */
 } alignment;
 
@@ -689,8 +729,8 @@ static double score_name(iffa_screen__index *ix, const qview *qv, uint32_t name,
 {
 	const iname *n = &ix->names[name];
 	float m[IFFA_SCREEN_MAX_TOKENS][IFFA_SCREEN_MAX_TOKENS];
-	double num = 0, den = 0;
-	int core_pairs = 0;
+	double num = 0, den = 0, score;
+	int core_pairs = 0, rare_pairs = 0;
 
 	memset(al, 0, sizeof(*al));
 	for (int i = 0; i < qv->n; i++)
@@ -721,23 +761,50 @@ static double score_name(iffa_screen__index *ix, const qview *qv, uint32_t name,
 	for (int p = 0; p < al->npairs; p++) {
 		const iffa_screen__token *qt = &qv->tk->t[qv->idx[al->qi[p]]];
 		const ntok *nt = &ix->toks[n->tok0 + al->nj[p]];
-		double w = (qt->weight + nt->weight) / 2.0;
-		if (qt->kind == IFFA_TOKEN_INITIAL || nt->kind == IFFA_TOKEN_INITIAL)
+		double w = (qt->weight + nt->weight) / 2.0, f;
+		if (qt->kind == IFFA_TOKEN_INITIAL && nt->kind == IFFA_TOKEN_INITIAL) {
 			w = 0.3;
-		else
+			f = 1.0;
+		} else if (qt->kind == IFFA_TOKEN_INITIAL || nt->kind == IFFA_TOKEN_INITIAL) {
+			/* An initial says one letter of a name: it stands for the
+			 * token's weight, but weakly. */
+			w = qt->kind == IFFA_TOKEN_INITIAL ? nt->weight : qt->weight;
+			f = IFFA_SCREEN__INITIAL;
+		} else {
+			/* Similarity above the floor, rescaled: a pair at the floor
+			 * explains its tokens but adds nothing; a typo costs more
+			 * than Jaro-Winkler's small gap suggests. */
+			f = sqrt((al->s[p] - IFFA_SCREEN__TOKEN_FLOOR) / (1.0 - IFFA_SCREEN__TOKEN_FLOOR));
 			core_pairs++;
-		num += w * al->s[p] * al->s[p];
+			if (qt->weight >= 0.99f || nt->weight >= 0.99f)
+				rare_pairs++;
+		}
+		num += w * f;
 		den += w;
 	}
 	if (core_pairs == 0)
 		return 0.0;
+	al->crossed = 0;
+	if (qv->tk->filiation && n->filiation)
+		for (int p = 0; p < al->npairs; p++)
+			if ((qv->tk->t[qv->idx[al->qi[p]]].seg == 0) !=
+			    (ix->toks[n->tok0 + al->nj[p]].seg == 0))
+				al->crossed = 1;
 	for (int i = 0; i < qv->n; i++)
 		if (!(al->qused & (1u << i)))
 			den += IFFA_SCREEN__ALPHA * qv->tk->t[qv->idx[i]].weight;
 	for (int j = 0; j < n->ntok; j++)
 		if (!(al->nused & (1u << j)))
 			den += IFFA_SCREEN__BETA * ix->toks[n->tok0 + j].weight;
-	return den > 0 ? num / den : 0.0;
+	if (den <= 0)
+		return 0.0;
+	score = num / den;
+	/* Only common given names in common ("Mohamed Salem"): at most a
+	 * possible match on the name alone. */
+	al->thin = rare_pairs == 0;
+	if (al->thin && score > IFFA_SCREEN__THIN)
+		score = IFFA_SCREEN__THIN;
+	return score - (al->crossed ? IFFA_SCREEN__FILIATION : 0.0);
 }
 
 static void bump_stamp(uint32_t *stamp, uint32_t *arr, size_t n)
@@ -892,6 +959,11 @@ static void explain(iffa_screen__index *ix, const qview *qv, iffa_screen__hit *h
 			}
 		}
 	}
+	if (al.thin)
+		APPEND("; only common given names in common (capped at %.2f)", IFFA_SCREEN__THIN);
+	if (al.crossed)
+		APPEND("; names before and after the filiation particle swapped (-%.2f)",
+		       IFFA_SCREEN__FILIATION);
 	APPEND("; name score %.3f", h->name_score);
 	if (n->low)
 		APPEND("; low-quality alias (-%.2f)", IFFA_SCREEN__LOW_ALIAS);

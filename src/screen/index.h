@@ -34,6 +34,10 @@ typedef struct {
 #define IFFA_SCREEN__DOB_EXACT 0.05   /* same date of birth */
 #define IFFA_SCREEN__DOB_YEAR 0.02    /* year of birth compatible */
 #define IFFA_SCREEN__DOB_CONFLICT 0.15 /* no listed date of birth compatible */
+#define IFFA_SCREEN__INITIAL 0.5     /* what an initial matching a name is worth */
+#define IFFA_SCREEN__THIN 0.80        /* cap when only common given names align */
+#define IFFA_SCREEN__FIRST_LETTER 0.15 /* token pairs whose first letters differ */
+#define IFFA_SCREEN__FILIATION 0.15  /* names read across "ould"/"ag"/"ben" reversed */
 #define IFFA_SCREEN__COUNTRY_MATCH 0.03
 #define IFFA_SCREEN__COUNTRY_CONFLICT 0.03
 

@@ -35,7 +35,7 @@ static const char *const particles[] = {
 	"ben", "bin", "ibn", "ibnou", "bent", "bint", "binti",
 	"al", "el", "ul", "il", "ad", "ed", "ud", "ar", "er", "as", "es", "at", "an", "az",
 	"ash", "ath", "de", "du", "des", "da", "dos", "das", "van", "von", "der", "den",
-	"la", "le", "les", "lo", "di", "d", "l", NULL};
+	"la", "le", "les", "di", "d", "l", NULL};
 
 static const char *const titles[] = {
 	"cheikh", "cheick", "cheik", "chekh", "sheikh", "sheik", "shaikh", "shaykh", "shaykh",
@@ -50,6 +50,17 @@ static const char *const noise[] = {
 	"sarl", "sa", "suarl", "sas", "sasu", "ltd", "limited", "llc", "inc", "incorporated",
 	"corp", "corporation", "co", "company", "cie", "gmbh", "plc", "ets", "etablissement",
 	"etablissements", "and", "et", "of", "the", "wa", "fi", "li", "for", "pour", "y", NULL};
+
+/* Particles that say "son/daughter of": what stands before and after them
+ * is not interchangeable. */
+static const char *const filiation[] = {"ag", "ould", "uld", "wuld", "walet", "wallet", "welet",
+					"oult", "mint", "ben", "bin", "ibn", "ibnou", "bent", "bint",
+					"binti", NULL};
+
+/* "Nour el Dine", "Salah ed Din", "Bashir ud Din": one name, often written
+ * in one word (Nourredine, Salaheddine, Bashiruddin). */
+static const char *const din_forms[] = {"din", "dine", "deen", "diin", "eddine", "eddin",
+					"uddin", "uddine", "addin", "iddin", NULL};
 
 static const char *const abu_forms[] = {"abu", "abou", "abo", "abi", NULL};
 static const char *const abd_forms[] = {"abd", "abdel", "abdal", "abdul", "abdoul", "abdil",
@@ -343,6 +354,9 @@ static void push(iffa_screen__tokens *out, const iffa_screen__lexicon *lx, const
 		return;
 	t = &out->t[out->n++];
 	memset(t, 0, sizeof(*t));
+	t->seg = (unsigned char)out->filiation;
+	if (kind == IFFA_TOKEN_PARTICLE && in_list(filiation, orig) && out->filiation < 250)
+		out->filiation++;
 	snprintf(t->orig, sizeof(t->orig), "%s", orig);
 	t->kind = (unsigned char)kind;
 	if (kind == IFFA_TOKEN_NAME) {
@@ -364,7 +378,7 @@ void iffa_screen__tokenize(iffa_screen__tokens *out, const iffa_screen__lexicon 
 	char stackbuf[512];
 	int nwords = 0;
 
-	out->n = out->ncore = 0;
+	out->n = out->ncore = out->filiation = 0;
 	folded = len < sizeof(stackbuf) ? stackbuf : malloc(len + 1);
 	if (!folded)
 		return;
@@ -393,6 +407,19 @@ void iffa_screen__tokenize(iffa_screen__tokens *out, const iffa_screen__lexicon 
 				size_t wl = strlen(w);
 				memcpy(joined, w, wl);
 				strcpy(joined + wl, words[next]);
+				i = next;
+				push(out, lx, joined, joined, IFFA_TOKEN_NAME);
+				continue;
+			}
+		}
+		if (i + 1 < nwords && !in_list(particles, w) && strlen(w) + 4 < sizeof(joined)) {
+			int next = i + 1;
+			if (in_list(particles, words[next]) && next + 1 < nwords)
+				next++;
+			if (in_list(din_forms, words[next])) {
+				size_t wl = strlen(w);
+				memcpy(joined, w, wl);
+				memcpy(joined + wl, "din", 4);
 				i = next;
 				push(out, lx, joined, joined, IFFA_TOKEN_NAME);
 				continue;

@@ -27,12 +27,14 @@ typedef struct {
 	char key[IFFA_SCREEN_KEY_MAX];    /* phonetic key, for blocking */
 	unsigned char len;                /* strlen(text) */
 	unsigned char kind;               /* iffa_screen__token_kind */
+	unsigned char seg;                /* filiation particles (ag, ould, ben...) before it */
 	float weight;                     /* 1, 0.6 for common given names, 0 ignored */
 } iffa_screen__token;
 
 typedef struct {
 	int n;     /* tokens */
 	int ncore; /* tokens of kind NAME */
+	int filiation; /* holds a filiation particle (ag, ould, ben, bin, ibn...) */
 	iffa_screen__token t[IFFA_SCREEN_MAX_TOKENS];
 } iffa_screen__tokens;
 
