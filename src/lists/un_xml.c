@@ -64,9 +64,13 @@ static void on_xml_error(void *arg, xmlErrorPtr err)
 	r->xml_error_line = err->line;
 }
 
+/* Line of the current node (the parser itself may have read further). */
 static long line_of(un_reader *r)
 {
-	return (long)xmlTextReaderGetParserLineNumber(r->reader);
+	xmlNodePtr node = xmlTextReaderCurrentNode(r->reader);
+	long line = node ? xmlGetLineNo(node) : -1;
+
+	return line > 0 ? line : (long)xmlTextReaderGetParserLineNumber(r->reader);
 }
 
 /* Text of the current element (malloc'd, trimmed by the caller). */
@@ -473,6 +477,53 @@ static int read_all(un_reader *r)
 	return 0;
 }
 
+/*
+ * Before libxml2 sees a byte: the prolog (what precedes the root element:
+ * XML declaration, comments, processing instructions, white space) must
+ * hold no document type declaration. Entity declarations live only there,
+ * so nothing is declared, let alone expanded.
+ */
+static int check_prolog(const char *path, FILE *f)
+{
+	char buf[65536];
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f), i = 0;
+	long line = 1;
+
+	buf[n] = '\0';
+	if (n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < n) {
+		const char *end, *close;
+		if (buf[i] == '\n') {
+			line++;
+			i++;
+			continue;
+		}
+		if (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r') {
+			i++;
+			continue;
+		}
+		if (strncmp(buf + i, "<?", 2) == 0)
+			close = "?>";
+		else if (strncmp(buf + i, "<!--", 4) == 0)
+			close = "-->";
+		else if (strncmp(buf + i, "<!", 2) == 0)
+			return iffa_error_set(IFFA_EINVAL, "%s:%ld: document type declaration "
+					      "(<!DOCTYPE>) refused: a list needs no DTD, and DTDs "
+					      "carry entity attacks (external entities, entity "
+					      "expansion)", path, line);
+		else
+			return 0; /* the root element, or not XML: libxml2 will say */
+		if (!(end = strstr(buf + i, close)))
+			return iffa_error_set(IFFA_EINVAL, "%s:%ld: prolog longer than 64 KiB or "
+					      "unterminated", path, line);
+		for (const char *c = buf + i; c < end; c++)
+			line += *c == '\n';
+		i = (size_t)(end - buf) + strlen(close);
+	}
+	return 0;
+}
+
 int iffa_lists__read_un_xml(iffa_lists__parsed *p)
 {
 	un_reader r;
@@ -484,10 +535,14 @@ int iffa_lists__read_un_xml(iffa_lists__parsed *p)
 	/* Say "cannot open" plainly rather than through libxml2's I/O message. */
 	if (!(f = fopen(p->path, "rb")))
 		return iffa_error_set(IFFA_EIO, "%s: cannot open: %s", p->path, strerror(errno));
+	error = check_prolog(p->path, f);
 	fclose(f);
+	if (error < 0)
+		return error;
 	xmlInitParser();
 	r.reader = xmlReaderForFile(p->path, NULL,
-				    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+				    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+					    XML_PARSE_BIG_LINES);
 	if (!r.reader)
 		return iffa_error_set(IFFA_EIO, "%s: cannot open as XML", p->path);
 	xmlTextReaderSetStructuredErrorHandler(r.reader, on_xml_error, &r);

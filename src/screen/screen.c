@@ -15,6 +15,7 @@
 #include "db/db.h"
 #include "iffa/screen.h"
 #include "screen/index.h"
+#include "screen/screener.h"
 
 #define MAX_BATCH 10000
 #define MAX_NAME_BYTES 1000
@@ -469,4 +470,14 @@ done:
 		for (size_t i = 0; i < n; i++)
 			iffa_screen_result_dispose(&out[i]);
 	return error;
+}
+
+iffa_screen__index *iffa_screen__screener_index(iffa_screener *s)
+{
+	return s->ix;
+}
+
+const iffa_screen__params *iffa_screen__screener_params(const iffa_screener *s)
+{
+	return &s->params;
 }
