@@ -515,6 +515,10 @@ int iffa_screen__index_build(iffa_screen__index *ix)
 		if (t->kind != IFFA_TOKEN_NAME)
 			continue;
 		error = add_key(&keys, &nk, &cap, 'k', t->key, strlen(t->key), (uint32_t)v);
+		/* A looser key, the key's first three characters, finds tokens two
+		 * edits away whose consonants agree at the start. */
+		if (error == 0 && t->ascii && strlen(t->key) > 3)
+			error = add_key(&keys, &nk, &cap, 'k', t->key, 3, (uint32_t)v);
 		if (error == 0)
 			error = add_key(&keys, &nk, &cap, 'd', t->text, t->len, (uint32_t)v);
 		if (t->ascii && t->len >= 4) {
@@ -1018,7 +1022,7 @@ int iffa_screen__index_match(iffa_screen__hit *hits, size_t *out_n, size_t *out_
 		/* Candidate names: those holding tokens similar to the query's. */
 		for (int i = 0; i < qv.n; i++) {
 			const iffa_screen__token *t = &tk.t[qv.idx[i]];
-			uint64_t hs[IFFA_SCREEN_TOKEN_MAX + 2];
+			uint64_t hs[IFFA_SCREEN_TOKEN_MAX + 3];
 			int nh = 0;
 			if (t->kind != IFFA_TOKEN_NAME)
 				continue;
@@ -1028,6 +1032,8 @@ int iffa_screen__index_match(iffa_screen__hit *hits, size_t *out_n, size_t *out_
 				ix->tokstamp = 1;
 			}
 			hs[nh++] = fnv('k', t->key, strlen(t->key));
+			if (is_ascii(t->text) && strlen(t->key) > 3)
+				hs[nh++] = fnv('k', t->key, 3);
 			hs[nh++] = fnv('d', t->text, t->len);
 			if (is_ascii(t->text) && t->len >= 4)
 				for (size_t d = 0; d < t->len; d++) {
