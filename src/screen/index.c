@@ -38,6 +38,9 @@
 #include "iffa/screen.h"
 #include "screen/index.h"
 
+/* Tokens this long (transliteration form) also get the loose blocking key. */
+#define LONG_TOKEN 7
+
 typedef struct {
 	uint32_t vid;
 	float weight;
@@ -88,6 +91,27 @@ typedef struct {
 	size_t used, size;
 } pool_block;
 
+/* Open-addressing table from a 64-bit key to a range [lo, hi) of a sorted
+ * array: one probe where a binary search over megabytes costs twenty cache
+ * misses. hi == 0 marks an empty slot (ranges are never empty). */
+typedef struct {
+	uint64_t key;
+	uint32_t lo, hi;
+} rslot;
+
+typedef struct {
+	rslot *slot;
+	size_t mask;
+} rtable;
+
+/* What a query knows of a name, in one place (one cache line per visit). */
+typedef struct {
+	uint32_t stamp;    /* query that last touched the name */
+	uint32_t tokstamp; /* query token that last touched it */
+	unsigned char hits;  /* query tokens with a similar token in the name */
+	unsigned char ncore; /* the name's NAME tokens (copied at build) */
+} nstate;
+
 struct iffa_screen__index {
 	iffa_screen__lexicon *lx;
 	/* string pool */
@@ -116,12 +140,20 @@ struct iffa_screen__index {
 	uint32_t *post_off, *post; /* postings: vid -> names */
 	kpair *keys;
 	size_t nkeys;
+	rtable key_table;  /* key hash -> range of keys */
+	rtable pair_table; /* pair key -> range of pair_names */
 	int built;
 	/* query scratch */
 	float *simc;
 	uint32_t *simstamp;
-	uint32_t *name_stamp, *name_tokstamp, *vidseen;
-	unsigned char *name_hits;
+	nstate *ns;             /* per name, for the query running */
+	uint32_t *vidseen;
+	uint64_t *pair_keys;             /* sorted (vid a << 32 | vid b), a <= b */
+	uint32_t *pair_off, *pair_names; /* pair i -> names holding both */
+	size_t npairs;
+	uint32_t *single_off, *single;   /* vid -> names of one NAME token */
+	uint32_t *simv;                  /* similar vids of the query's tokens */
+	size_t simv_cap;
 	uint32_t *cand;
 	double *entry_best;
 	uint32_t *entry_name, *entry_stamp;
@@ -129,6 +161,60 @@ struct iffa_screen__index {
 	uint32_t *touched;
 	uint32_t qstamp, tokstamp;
 };
+
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+/* Build from `n` sorted keys (stride bytes apart): each distinct key maps to
+ * its run [lo, hi). */
+static int rtable_build(rtable *t, const void *base, size_t n, size_t stride)
+{
+	size_t size = 16, distinct = 0;
+	const unsigned char *b = base;
+
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || *(const uint64_t *)(b + i * stride) != *(const uint64_t *)(b + (i - 1) * stride))
+			distinct++;
+	while (size < distinct * 2)
+		size *= 2;
+	if (!(t->slot = calloc(size, sizeof(*t->slot))))
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	t->mask = size - 1;
+	for (size_t i = 0; i < n;) {
+		uint64_t key = *(const uint64_t *)(b + i * stride);
+		size_t j = i + 1, at = mix64(key) & t->mask;
+		while (j < n && *(const uint64_t *)(b + j * stride) == key)
+			j++;
+		while (t->slot[at].hi)
+			at = (at + 1) & t->mask;
+		t->slot[at].key = key;
+		t->slot[at].lo = (uint32_t)i;
+		t->slot[at].hi = (uint32_t)j;
+		i = j;
+	}
+	return 0;
+}
+
+static int rtable_find(const rtable *t, uint64_t key, uint32_t *lo, uint32_t *hi)
+{
+	size_t at;
+
+	if (!t->slot)
+		return 0;
+	for (at = mix64(key) & t->mask; t->slot[at].hi; at = (at + 1) & t->mask)
+		if (t->slot[at].key == key) {
+			*lo = t->slot[at].lo;
+			*hi = t->slot[at].hi;
+			return 1;
+		}
+	return 0;
+}
 
 static uint64_t fnv(char tag, const char *s, size_t n)
 {
@@ -224,12 +310,18 @@ void iffa_screen__index_free(iffa_screen__index *ix)
 	free(ix->post_off);
 	free(ix->post);
 	free(ix->keys);
+	free(ix->key_table.slot);
+	free(ix->pair_table.slot);
 	free(ix->simc);
 	free(ix->simstamp);
-	free(ix->name_stamp);
-	free(ix->name_tokstamp);
+	free(ix->ns);
 	free(ix->vidseen);
-	free(ix->name_hits);
+	free(ix->pair_keys);
+	free(ix->pair_off);
+	free(ix->pair_names);
+	free(ix->single_off);
+	free(ix->single);
+	free(ix->simv);
 	free(ix->cand);
 	free(ix->entry_best);
 	free(ix->entry_name);
@@ -432,6 +524,79 @@ int iffa_screen__index_add_country(iffa_screen__index *ix, uint32_t entry, const
 	return 0;
 }
 
+typedef struct {
+	uint64_t key;
+	uint32_t name;
+} npair;
+
+static int cmp_npair(const void *a, const void *b)
+{
+	const npair *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->name < y->name ? -1 : x->name > y->name;
+}
+
+/*
+ * Pair postings: for every two NAME tokens of a name, the name under the
+ * pair. A counterparty of two tokens or more is matched through the pairs
+ * of its tokens' similar tokens, so a common given name's long postings
+ * are never walked. Names have few tokens: pairs stay a small multiple of
+ * the names.
+ */
+static int build_pairs(iffa_screen__index *ix)
+{
+	npair *pairs = NULL;
+	size_t n = 0, cap = 0, u = 0;
+
+	for (size_t nm = 0; nm < ix->nnames; nm++) {
+		const iname *name = &ix->names[nm];
+		for (int i = 0; i < name->ntok; i++) {
+			const ntok *a = &ix->toks[name->tok0 + i];
+			if (a->kind != IFFA_TOKEN_NAME)
+				continue;
+			for (int j = i + 1; j < name->ntok; j++) {
+				const ntok *b = &ix->toks[name->tok0 + j];
+				if (b->kind != IFFA_TOKEN_NAME)
+					continue;
+				if (grow((void **)&pairs, &cap, n, sizeof(*pairs)) < 0) {
+					free(pairs);
+					return IFFA_ENOMEM;
+				}
+				pairs[n].key = a->vid <= b->vid ? ((uint64_t)a->vid << 32 | b->vid)
+								: ((uint64_t)b->vid << 32 | a->vid);
+				pairs[n++].name = (uint32_t)nm;
+			}
+		}
+	}
+	if (n)
+		qsort(pairs, n, sizeof(*pairs), cmp_npair);
+	ix->pair_keys = malloc((n + 1) * sizeof(*ix->pair_keys));
+	ix->pair_off = malloc((n + 2) * sizeof(*ix->pair_off));
+	ix->pair_names = malloc((n + 1) * sizeof(*ix->pair_names));
+	if (!ix->pair_keys || !ix->pair_off || !ix->pair_names) {
+		free(pairs);
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	}
+	{
+		size_t w = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (i > 0 && pairs[i].key == pairs[i - 1].key && pairs[i].name == pairs[i - 1].name)
+				continue; /* a name holding one pair twice */
+			if (i == 0 || pairs[i].key != pairs[i - 1].key) {
+				ix->pair_keys[u] = pairs[i].key;
+				ix->pair_off[u++] = (uint32_t)w;
+			}
+			ix->pair_names[w++] = pairs[i].name;
+		}
+		ix->pair_off[u] = (uint32_t)w;
+	}
+	ix->npairs = u;
+	free(pairs);
+	return rtable_build(&ix->pair_table, ix->pair_keys, u, sizeof(*ix->pair_keys));
+}
+
 static int cmp_kpair(const void *a, const void *b)
 {
 	const kpair *x = a, *y = b;
@@ -516,8 +681,9 @@ int iffa_screen__index_build(iffa_screen__index *ix)
 			continue;
 		error = add_key(&keys, &nk, &cap, 'k', t->key, strlen(t->key), (uint32_t)v);
 		/* A looser key, the key's first three characters, finds tokens two
-		 * edits away whose consonants agree at the start. */
-		if (error == 0 && t->ascii && strlen(t->key) > 3)
+		 * edits away whose consonants agree at the start; only long tokens
+		 * are that far apart and still alike. */
+		if (error == 0 && t->ascii && strlen(t->key) > 3 && t->len >= LONG_TOKEN)
 			error = add_key(&keys, &nk, &cap, 'k', t->key, 3, (uint32_t)v);
 		if (error == 0)
 			error = add_key(&keys, &nk, &cap, 'd', t->text, t->len, (uint32_t)v);
@@ -537,6 +703,8 @@ int iffa_screen__index_build(iffa_screen__index *ix)
 	ix->keys = keys;
 	ix->nkeys = nk;
 	keys = NULL;
+	if ((error = rtable_build(&ix->key_table, ix->keys, ix->nkeys, sizeof(*ix->keys))) < 0)
+		goto done;
 	/* Dates of birth and countries, grouped by entry. */
 	if (ix->ndobs)
 		qsort(ix->dobs, ix->ndobs, sizeof(*ix->dobs), cmp_dob);
@@ -560,9 +728,37 @@ int iffa_screen__index_build(iffa_screen__index *ix)
 	total = (size_t)IFFA_SCREEN_MAX_TOKENS * (ix->nvocab ? ix->nvocab : 1);
 	ix->simc = malloc(total * sizeof(*ix->simc));
 	ix->simstamp = calloc(total, sizeof(*ix->simstamp));
-	ix->name_stamp = calloc(ix->nnames + 1, sizeof(*ix->name_stamp));
-	ix->name_tokstamp = calloc(ix->nnames + 1, sizeof(*ix->name_tokstamp));
-	ix->name_hits = calloc(ix->nnames + 1, 1);
+	ix->ns = calloc(ix->nnames + 1, sizeof(*ix->ns));
+	ix->single_off = calloc(ix->nvocab + 1, sizeof(*ix->single_off));
+	if (!ix->single_off || (error = build_pairs(ix)) < 0) {
+		error = iffa_error_set(IFFA_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* Names of a single NAME token, by token (for the probed query token). */
+	{
+		size_t nsingle = 0;
+		for (size_t n = 0; n < ix->nnames; n++)
+			if (ix->names[n].ncore == 1)
+				for (size_t k = 0; k < ix->names[n].ntok; k++)
+					if (ix->toks[ix->names[n].tok0 + k].kind == IFFA_TOKEN_NAME) {
+						ix->single_off[ix->toks[ix->names[n].tok0 + k].vid + 1]++;
+						nsingle++;
+					}
+		for (size_t v = 0; v < ix->nvocab; v++)
+			ix->single_off[v + 1] += ix->single_off[v];
+		if (!(ix->single = malloc((nsingle + 1) * sizeof(*ix->single)))) {
+			error = iffa_error_set(IFFA_ENOMEM, "out of memory");
+			goto done;
+		}
+		memset(count, 0, (ix->nvocab + 1) * sizeof(*count));
+		for (size_t n = 0; n < ix->nnames; n++)
+			if (ix->names[n].ncore == 1)
+				for (size_t k = 0; k < ix->names[n].ntok; k++) {
+					uint32_t v = ix->toks[ix->names[n].tok0 + k].vid;
+					if (ix->toks[ix->names[n].tok0 + k].kind == IFFA_TOKEN_NAME)
+						ix->single[ix->single_off[v] + count[v]++] = (uint32_t)n;
+				}
+	}
 	ix->vidseen = calloc(ix->nvocab + 1, sizeof(*ix->vidseen));
 	ix->cand = malloc((ix->nnames + 1) * sizeof(*ix->cand));
 	ix->entry_best = malloc((ix->nentries + 1) * sizeof(*ix->entry_best));
@@ -570,12 +766,13 @@ int iffa_screen__index_build(iffa_screen__index *ix)
 	ix->entry_name = malloc((ix->nentries + 1) * sizeof(*ix->entry_name));
 	ix->entry_stamp = calloc(ix->nentries + 1, sizeof(*ix->entry_stamp));
 	ix->touched = malloc((ix->nentries + 1) * sizeof(*ix->touched));
-	if (!ix->simc || !ix->simstamp || !ix->name_stamp || !ix->name_tokstamp || !ix->vidseen ||
-	    !ix->name_hits || !ix->cand || !ix->entry_best || !ix->entry_namescore ||
+	if (!ix->simc || !ix->simstamp || !ix->ns || !ix->vidseen || !ix->cand || !ix->entry_best || !ix->entry_namescore ||
 	    !ix->entry_name || !ix->entry_stamp || !ix->touched) {
 		error = iffa_error_set(IFFA_ENOMEM, "out of memory");
 		goto done;
 	}
+	for (size_t n = 0; n < ix->nnames; n++)
+		ix->ns[n].ncore = ix->names[n].ncore;
 	ix->built = 1;
 done:
 	free(keys);
@@ -811,6 +1008,50 @@ static double score_name(iffa_screen__index *ix, const qview *qv, uint32_t name,
 	return score - (al->crossed ? IFFA_SCREEN__FILIATION : 0.0);
 }
 
+static void push_cand(iffa_screen__index *ix, uint32_t n, size_t *ncand)
+{
+	nstate *st = &ix->ns[n];
+
+	if (st->stamp == ix->qstamp)
+		return;
+	st->stamp = ix->qstamp;
+	ix->cand[(*ncand)++] = n;
+}
+
+/* Range of pair_names for the pair of vocabulary tokens a, b. */
+static int pair_range(const iffa_screen__index *ix, uint32_t a, uint32_t b, uint32_t *lo,
+		      uint32_t *hi)
+{
+	uint64_t key = a <= b ? ((uint64_t)a << 32 | b) : ((uint64_t)b << 32 | a);
+	uint32_t i, j;
+
+	if (!rtable_find(&ix->pair_table, key, &i, &j))
+		return 0;
+	*lo = ix->pair_off[i];
+	*hi = ix->pair_off[i + 1];
+	return 1;
+}
+
+static void reset_tokstamps(iffa_screen__index *ix)
+{
+	for (size_t n = 0; n < ix->nnames; n++)
+		ix->ns[n].tokstamp = 0;
+	memset(ix->vidseen, 0, ix->nvocab * sizeof(*ix->vidseen));
+	ix->tokstamp = 1;
+}
+
+static int grow_simv(iffa_screen__index *ix)
+{
+	size_t cap = ix->simv_cap ? ix->simv_cap * 2 : 256;
+	uint32_t *v = realloc(ix->simv, cap * sizeof(*v));
+
+	if (!v)
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	ix->simv = v;
+	ix->simv_cap = cap;
+	return 0;
+}
+
 static void bump_stamp(uint32_t *stamp, uint32_t *arr, size_t n)
 {
 	if (++*stamp == 0) {
@@ -992,7 +1233,7 @@ int iffa_screen__index_match(iffa_screen__hit *hits, size_t *out_n, size_t *out_
 	iffa_screen__tokens tk;
 	qview qv;
 	size_t ncand = 0, ntouched = 0, nhits = 0;
-	int nonini = 0;
+	int nonini = 0, need;
 
 	*out_n = 0;
 	if (out_scored)
@@ -1009,9 +1250,11 @@ int iffa_screen__index_match(iffa_screen__hit *hits, size_t *out_n, size_t *out_
 	nonini = tk.ncore;
 	if (nonini == 0 || ix->nnames == 0)
 		return 0;
+	need = nonini < 2 ? nonini : 2;
 	bump_stamp(&ix->qstamp, ix->simstamp, (size_t)IFFA_SCREEN_MAX_TOKENS * ix->nvocab);
 	if (ix->qstamp == 1)
-		memset(ix->name_stamp, 0, ix->nnames * sizeof(*ix->name_stamp));
+		for (size_t n = 0; n < ix->nnames; n++)
+			ix->ns[n].stamp = 0;
 	if (ix->qstamp == 1)
 		memset(ix->entry_stamp, 0, ix->nentries * sizeof(*ix->entry_stamp));
 
@@ -1019,20 +1262,21 @@ int iffa_screen__index_match(iffa_screen__hit *hits, size_t *out_n, size_t *out_
 		for (size_t n = 0; n < ix->nnames; n++)
 			ix->cand[ncand++] = (uint32_t)n;
 	} else {
-		/* Candidate names: those holding tokens similar to the query's. */
+		/* Candidate names: those holding tokens similar to the query's.
+		 * First the similar vocabulary tokens of each query token. */
+		size_t nsim = 0, sim0[IFFA_SCREEN_MAX_TOKENS + 1];
+
 		for (int i = 0; i < qv.n; i++) {
 			const iffa_screen__token *t = &tk.t[qv.idx[i]];
 			uint64_t hs[IFFA_SCREEN_TOKEN_MAX + 3];
 			int nh = 0;
+			sim0[i] = nsim;
 			if (t->kind != IFFA_TOKEN_NAME)
 				continue;
-			if (++ix->tokstamp == 0) {
-				memset(ix->name_tokstamp, 0, ix->nnames * sizeof(*ix->name_tokstamp));
-				memset(ix->vidseen, 0, ix->nvocab * sizeof(*ix->vidseen));
-				ix->tokstamp = 1;
-			}
+			if (++ix->tokstamp == 0)
+				reset_tokstamps(ix);
 			hs[nh++] = fnv('k', t->key, strlen(t->key));
-			if (is_ascii(t->text) && strlen(t->key) > 3)
+			if (is_ascii(t->text) && strlen(t->key) > 3 && t->len >= LONG_TOKEN)
 				hs[nh++] = fnv('k', t->key, 3);
 			hs[nh++] = fnv('d', t->text, t->len);
 			if (is_ascii(t->text) && t->len >= 4)
@@ -1043,15 +1287,10 @@ int iffa_screen__index_match(iffa_screen__hit *hits, size_t *out_n, size_t *out_
 					hs[nh++] = fnv('d', del, t->len - 1);
 				}
 			for (int h = 0; h < nh; h++) {
-				size_t lo = 0, hi = ix->nkeys;
-				while (lo < hi) {
-					size_t mid = (lo + hi) / 2;
-					if (ix->keys[mid].h < hs[h])
-						lo = mid + 1;
-					else
-						hi = mid;
-				}
-				for (; lo < ix->nkeys && ix->keys[lo].h == hs[h]; lo++) {
+				uint32_t lo, hi;
+				if (!rtable_find(&ix->key_table, hs[h], &lo, &hi))
+					continue;
+				for (; lo < hi; lo++) {
 					uint32_t v = ix->keys[lo].v;
 					/* Each vocabulary token once per query token. */
 					if (ix->vidseen[v] == ix->tokstamp)
@@ -1059,19 +1298,72 @@ int iffa_screen__index_match(iffa_screen__hit *hits, size_t *out_n, size_t *out_
 					ix->vidseen[v] = ix->tokstamp;
 					if (sim_at(ix, &qv, i, v) <= 0.0f)
 						continue;
-					for (uint32_t p = ix->post_off[v]; p < ix->post_off[v + 1]; p++) {
-						uint32_t n = ix->post[p];
-						if (ix->name_stamp[n] != ix->qstamp) {
-							ix->name_stamp[n] = ix->qstamp;
-							ix->name_hits[n] = 0;
+					if (nsim == ix->simv_cap && grow_simv(ix) < 0)
+						return IFFA_ENOMEM;
+					ix->simv[nsim++] = v;
+				}
+			}
+		}
+		sim0[qv.n] = nsim;
+		if (need == 1) {
+			/* One query token: every name holding a similar token. */
+			for (size_t k = 0; k < nsim; k++) {
+				uint32_t v = ix->simv[k];
+				for (uint32_t p = ix->post_off[v]; p < ix->post_off[v + 1]; p++)
+					push_cand(ix, ix->post[p], &ncand);
+			}
+		} else {
+			/* Two tokens or more: the names holding tokens similar to two
+			 * of them, and names of a single token. For each two query
+			 * tokens, the cheaper way: look their similar tokens up in
+			 * pairs, or walk the shorter postings and look in each name
+			 * for a token similar to the other (a superset). */
+			for (int i = 0; i < qv.n; i++)
+				for (int j = i + 1; j < qv.n; j++) {
+					size_t ni = sim0[i + 1] - sim0[i], nj = sim0[j + 1] - sim0[j];
+					size_t li = 0, lj = 0;
+					int walk, other;
+					if (ni == 0 || nj == 0)
+						continue;
+					for (size_t x = sim0[i]; x < sim0[i + 1]; x++)
+						li += ix->post_off[ix->simv[x] + 1] - ix->post_off[ix->simv[x]];
+					for (size_t y = sim0[j]; y < sim0[j + 1]; y++)
+						lj += ix->post_off[ix->simv[y] + 1] - ix->post_off[ix->simv[y]];
+					if (ni * nj <= (li < lj ? li : lj)) {
+						for (size_t x = sim0[i]; x < sim0[i + 1]; x++)
+							for (size_t y = sim0[j]; y < sim0[j + 1]; y++) {
+								uint32_t lo, hi;
+								if (pair_range(ix, ix->simv[x], ix->simv[y], &lo, &hi))
+									for (uint32_t p = lo; p < hi; p++)
+										push_cand(ix, ix->pair_names[p], &ncand);
+							}
+						continue;
+					}
+					walk = li <= lj ? i : j;
+					other = walk == i ? j : i;
+					if (++ix->tokstamp == 0)
+						reset_tokstamps(ix);
+					for (size_t y = sim0[other]; y < sim0[other + 1]; y++)
+						ix->vidseen[ix->simv[y]] = ix->tokstamp;
+					for (size_t x = sim0[walk]; x < sim0[walk + 1]; x++) {
+						uint32_t v = ix->simv[x];
+						for (uint32_t p = ix->post_off[v]; p < ix->post_off[v + 1]; p++) {
+							uint32_t n = ix->post[p];
+							const iname *nm = &ix->names[n];
+							if (ix->ns[n].stamp == ix->qstamp)
+								continue;
+							for (int k = 0; k < nm->ntok; k++)
+								if (ix->vidseen[ix->toks[nm->tok0 + k].vid] == ix->tokstamp) {
+									push_cand(ix, n, &ncand);
+									break;
+								}
 						}
-						if (ix->name_tokstamp[n] == ix->tokstamp)
-							continue;
-						ix->name_tokstamp[n] = ix->tokstamp;
-						if (ix->name_hits[n]++ == 0)
-							ix->cand[ncand++] = n;
 					}
 				}
+			for (size_t k = 0; k < nsim; k++) {
+				uint32_t v = ix->simv[k];
+				for (uint32_t p = ix->single_off[v]; p < ix->single_off[v + 1]; p++)
+					push_cand(ix, ix->single[p], &ncand);
 			}
 		}
 	}
@@ -1080,13 +1372,6 @@ int iffa_screen__index_match(iffa_screen__hit *hits, size_t *out_n, size_t *out_
 		uint32_t n = ix->cand[c], e;
 		alignment al;
 		double s;
-		if (!params->brute_force) {
-			int need = nonini < 2 ? nonini : 2;
-			if (ix->names[n].ncore < need)
-				need = ix->names[n].ncore;
-			if (ix->name_hits[n] < need)
-				continue;
-		}
 		if (out_scored)
 			(*out_scored)++;
 		s = score_name(ix, &qv, n, &al);
@@ -1121,12 +1406,18 @@ int iffa_screen__index_match(iffa_screen__hit *hits, size_t *out_n, size_t *out_
 		h.name_score = ix->entry_best[e];
 		h.score = s;
 		h.verdict = s >= params->match ? IFFA_SCREEN_MATCH : IFFA_SCREEN_POSSIBLE;
-		if (nhits < (size_t)params->max_hits) {
-			hits[nhits++] = h;
-			qsort(hits, nhits, sizeof(*hits), cmp_hit);
-		} else if (cmp_hit(&h, &hits[nhits - 1]) < 0) {
-			hits[nhits - 1] = h;
-			qsort(hits, nhits, sizeof(*hits), cmp_hit);
+		/* Keep the best max_hits, in order (insertion: they are few). */
+		{
+			size_t at = nhits < (size_t)params->max_hits ? nhits++ : nhits;
+			if (at == nhits && cmp_hit(&h, &hits[nhits - 1]) >= 0)
+				continue;
+			if (at == nhits)
+				at = nhits - 1;
+			while (at > 0 && cmp_hit(&h, &hits[at - 1]) < 0) {
+				hits[at] = hits[at - 1];
+				at--;
+			}
+			hits[at] = h;
 		}
 	}
 	for (size_t i = 0; i < nhits; i++)
