@@ -128,7 +128,9 @@ static void variant(char *out, size_t size, const char *name)
 	len = strlen(out);
 	if (len > 4) { /* typo: one letter doubled or swapped */
 		size_t at = 1 + pick(len - 2);
-		if (out[at] != ' ' && out[at + 1] != ' ' && out[at + 1]) {
+		/* ASCII letters only: swapping bytes of "é" would not be UTF-8. */
+		if (out[at + 1] && (unsigned char)out[at] < 0x80 && (unsigned char)out[at + 1] < 0x80 &&
+		    out[at] != ' ' && out[at + 1] != ' ') {
 			char c = out[at];
 			out[at] = out[at + 1];
 			out[at + 1] = c;
