@@ -39,6 +39,21 @@ static int number(double *out, const char *s)
 	return 0;
 }
 
+/* A JSON string literal (references of national lists may hold anything). */
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; s && *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", (unsigned char)*s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
 static void print_text(const iffa_screen_request *req, const iffa_screen_result *r)
 {
 	printf("%s: %s\n", req->name, iffa_screen_verdict_name(r->verdict));
@@ -127,29 +142,20 @@ int iffa_cmd_screen(int argc, char **argv, const iffa_cli_global *g)
 	}
 	if (g->json) {
 		printf("{\"name\":");
-		fflush(stdout);
-		/* The JSON-lines writer of the library is the one used for files;
-		 * a single name prints its own object here. */
-		{
-			const char *n = req.name;
-			putchar('"');
-			for (; *n; n++) {
-				if (*n == '"' || *n == '\\')
-					printf("\\%c", *n);
-				else if ((unsigned char)*n < 0x20)
-					printf("\\u%04x", (unsigned char)*n);
-				else
-					putchar(*n);
-			}
-			putchar('"');
-		}
+		json_str(req.name);
 		printf(",\"verdict\":\"%s\",\"hits\":[", iffa_screen_verdict_name(result.verdict));
 		for (size_t i = 0; i < result.nhits; i++) {
 			const iffa_screen_hit *h = &result.hits[i];
-			printf("%s{\"verdict\":\"%s\",\"score\":%.4f,\"list\":\"%s\","
-			       "\"reference\":\"%s\",\"entry_id\":%lld}",
-			       i ? "," : "", iffa_screen_verdict_name(h->verdict), h->score, h->list,
-			       h->reference, h->entry_id);
+			printf("%s{\"verdict\":\"%s\",\"score\":%.4f,\"list\":", i ? "," : "",
+			       iffa_screen_verdict_name(h->verdict), h->score);
+			json_str(h->list);
+			printf(",\"reference\":");
+			json_str(h->reference);
+			printf(",\"matched_name\":");
+			json_str(h->matched_name);
+			printf(",\"reason\":");
+			json_str(h->reason);
+			printf(",\"entry_id\":%lld}", h->entry_id);
 		}
 		printf("],\"exposure\":\"not assessed\",\"audit_id\":%lld}\n", result.audit_id);
 	} else {

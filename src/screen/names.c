@@ -130,20 +130,23 @@ typedef struct {
 	const char *canon;                     /* its class's first spelling */
 } lex_entry;
 
+/* What a folded word is, by the lists above (a word may be on several). */
+enum { W_PARTICLE = 1, W_TITLE = 2, W_NOISE = 4, W_ABU = 8, W_ABD = 16, W_DIN = 32,
+       W_FILIATION = 64 };
+
+typedef struct {
+	const char *word;
+	unsigned flags;
+} lex_word;
+
 struct iffa_screen__lexicon {
+	lex_word *words; /* sorted by word: one search per token, not a scan per list */
+	size_t nwords;
 	lex_entry *cls;
 	size_t ncls;
 	char (*common)[IFFA_SCREEN_TOKEN_MAX]; /* transliteration forms, after classes */
 	size_t ncommon;
 };
-
-static int in_list(const char *const *list, const char *s)
-{
-	for (; *list; list++)
-		if (strcmp(*list, s) == 0)
-			return 1;
-	return 0;
-}
 
 static int is_ascii(const char *s)
 {
@@ -258,6 +261,11 @@ static int cmp_lex(const void *a, const void *b)
 	return strcmp(((const lex_entry *)a)->form, ((const lex_entry *)b)->form);
 }
 
+static int cmp_word(const void *a, const void *b)
+{
+	return strcmp(((const lex_word *)a)->word, ((const lex_word *)b)->word);
+}
+
 static int cmp_form(const void *a, const void *b)
 {
 	return strcmp((const char *)a, (const char *)b);
@@ -300,14 +308,50 @@ int iffa_screen__lexicon_new(iffa_screen__lexicon **out)
 			memcpy(lx->common[i], form, sizeof(form));
 	}
 	qsort(lx->common, lx->ncommon, sizeof(*lx->common), cmp_form);
+	{
+		static const struct {
+			const char *const *list;
+			unsigned flag;
+		} lists[] = {{particles, W_PARTICLE}, {titles, W_TITLE}, {noise, W_NOISE},
+			     {abu_forms, W_ABU},      {abd_forms, W_ABD}, {din_forms, W_DIN},
+			     {filiation, W_FILIATION}};
+		size_t total = 0, n = 0;
+		for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++)
+			for (size_t i = 0; lists[l].list[i]; i++)
+				total++;
+		if (!(lx->words = calloc(total, sizeof(*lx->words)))) {
+			iffa_screen__lexicon_free(lx);
+			return iffa_error_set(IFFA_ENOMEM, "out of memory");
+		}
+		for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++)
+			for (size_t i = 0; lists[l].list[i]; i++) {
+				size_t w;
+				for (w = 0; w < n && strcmp(lx->words[w].word, lists[l].list[i]) != 0; w++)
+					;
+				if (w == n)
+					lx->words[n++].word = lists[l].list[i];
+				lx->words[w].flags |= lists[l].flag;
+			}
+		qsort(lx->words, n, sizeof(*lx->words), cmp_word);
+		lx->nwords = n;
+	}
 	*out = lx;
 	return 0;
+}
+
+static unsigned word_flags(const iffa_screen__lexicon *lx, const char *w)
+{
+	lex_word key = {w, 0}, *hit;
+
+	hit = bsearch(&key, lx->words, lx->nwords, sizeof(*lx->words), cmp_word);
+	return hit ? hit->flags : 0;
 }
 
 void iffa_screen__lexicon_free(iffa_screen__lexicon *lx)
 {
 	if (!lx)
 		return;
+	free(lx->words);
 	free(lx->cls);
 	free(lx->common);
 	free(lx);
@@ -355,7 +399,8 @@ static void push(iffa_screen__tokens *out, const iffa_screen__lexicon *lx, const
 	t = &out->t[out->n++];
 	memset(t, 0, sizeof(*t));
 	t->seg = (unsigned char)out->filiation;
-	if (kind == IFFA_TOKEN_PARTICLE && in_list(filiation, orig) && out->filiation < 250)
+	if (kind == IFFA_TOKEN_PARTICLE && (word_flags(lx, orig) & W_FILIATION) &&
+	    out->filiation < 250)
 		out->filiation++;
 	snprintf(t->orig, sizeof(t->orig), "%s", orig);
 	t->kind = (unsigned char)kind;
@@ -398,11 +443,11 @@ void iffa_screen__tokenize(iffa_screen__tokens *out, const iffa_screen__lexicon 
 			continue; /* no name token is that long; keep the rest */
 		/* abu + name and abd(el) + name are one name; an article between
 		 * them goes ("abd al rahman" -> abdrahman). */
-		if (i + 1 < nwords && (in_list(abu_forms, w) || in_list(abd_forms, w))) {
+		if (i + 1 < nwords && (word_flags(lx, w) & (W_ABU | W_ABD))) {
 			int next = i + 1;
-			if (in_list(particles, words[next]) && next + 1 < nwords)
+			if ((word_flags(lx, words[next]) & W_PARTICLE) && next + 1 < nwords)
 				next++;
-			if (!in_list(particles, words[next]) &&
+			if (!(word_flags(lx, words[next]) & W_PARTICLE) &&
 			    strlen(w) + strlen(words[next]) < sizeof(joined)) {
 				size_t wl = strlen(w);
 				memcpy(joined, w, wl);
@@ -412,11 +457,12 @@ void iffa_screen__tokenize(iffa_screen__tokens *out, const iffa_screen__lexicon 
 				continue;
 			}
 		}
-		if (i + 1 < nwords && !in_list(particles, w) && strlen(w) + 4 < sizeof(joined)) {
+		if (i + 1 < nwords && !(word_flags(lx, w) & W_PARTICLE) &&
+		    strlen(w) + 4 < sizeof(joined)) {
 			int next = i + 1;
-			if (in_list(particles, words[next]) && next + 1 < nwords)
+			if ((word_flags(lx, words[next]) & W_PARTICLE) && next + 1 < nwords)
 				next++;
-			if (in_list(din_forms, words[next])) {
+			if (word_flags(lx, words[next]) & W_DIN) {
 				size_t wl = strlen(w);
 				memcpy(joined, w, wl);
 				memcpy(joined + wl, "din", 4);
@@ -425,16 +471,16 @@ void iffa_screen__tokenize(iffa_screen__tokens *out, const iffa_screen__lexicon 
 				continue;
 			}
 		}
-		if (in_list(particles, w)) {
+		if (word_flags(lx, w) & W_PARTICLE) {
 			push(out, lx, w, w, IFFA_TOKEN_PARTICLE);
 			continue;
 		}
 		s = strip_article(w);
-		if (in_list(titles, w) || in_list(titles, s)) {
+		if ((word_flags(lx, w) & W_TITLE) || (s != w && (word_flags(lx, s) & W_TITLE))) {
 			push(out, lx, w, s, IFFA_TOKEN_TITLE);
 			continue;
 		}
-		if (in_list(noise, w)) {
+		if (word_flags(lx, w) & W_NOISE) {
 			push(out, lx, w, w, IFFA_TOKEN_NOISE);
 			continue;
 		}
