@@ -13,6 +13,10 @@
  * database role; when; the request; the verdict) before its result is
  * handed back; if the record cannot be written, the screening fails.
  * There is no option to turn this off.
+ *
+ * A screener keeps scratch space for the query it runs: use it from one
+ * thread at a time (one screener per thread for parallel screening). It
+ * sees the lists as they were when it was made.
  */
 #ifndef IFFA_SCREEN_H
 #define IFFA_SCREEN_H
