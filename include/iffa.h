@@ -10,5 +10,7 @@
 #include "iffa/load.h"
 #include "iffa/graph.h"
 #include "iffa/ingest.h"
+#include "iffa/lists.h"
+#include "iffa/screen.h"
 
 #endif

@@ -46,10 +46,14 @@ int iffa_cmd_db(int argc, char **argv, const iffa_cli_global *g);
 int iffa_cmd_load(int argc, char **argv, const iffa_cli_global *g);
 int iffa_cmd_generate(int argc, char **argv, const iffa_cli_global *g);
 int iffa_cmd_summary(int argc, char **argv, const iffa_cli_global *g);
+int iffa_cmd_lists(int argc, char **argv, const iffa_cli_global *g);
+int iffa_cmd_screen(int argc, char **argv, const iffa_cli_global *g);
 
 extern const char iffa_cmd_db_usage[];
 extern const char iffa_cmd_load_usage[];
 extern const char iffa_cmd_generate_usage[];
 extern const char iffa_cmd_summary_usage[];
+extern const char iffa_cmd_lists_usage[];
+extern const char iffa_cmd_screen_usage[];
 
 #endif
