@@ -28,6 +28,12 @@ done
 
 die() { echo "pg.sh: $*" >&2; exit 1; }
 
+# Absolute paths only: the socket directory is handed to clients.
+case "$dir" in
+/*) ;;
+*) dir="$PWD/$dir" ;;
+esac
+
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$bindir" ] && [ -x "$bindir/pg_ctl" ] ||
 	die "PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql)"

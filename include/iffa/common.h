@@ -34,7 +34,8 @@ int iffa_error_set(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /** Same as iffa_error_set() with a va_list. */
-int iffa_error_setv(int code, const char *fmt, va_list ap);
+int iffa_error_setv(int code, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 /**
  * Message of the last failure on this thread, or "no error". The pointer is
