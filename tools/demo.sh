@@ -28,6 +28,13 @@ for kind in party account designation fx_rate transfer ransom gold_lot levy; do
 done
 echo
 "$iffa" summary --level account
+
+# Screening: the UN consolidated list as published, then two counterparties,
+# one listed under another spelling and one ordinary trader.
+echo
+"$iffa" lists import "$root/graphs/lists/un-sc-consolidated-list-2020-11-30.xml" --list UN
+"$iffa" screen "Iyad ag Ghaly" --country ML
+"$iffa" screen "Amadou Traore" --country ML
 echo
 echo "The demo database keeps running. To use it from this shell:"
 echo "  eval \"\$(tools/pg.sh env)\"; build/iffa --help"
