@@ -12,5 +12,6 @@
 #include "iffa/ingest.h"
 #include "iffa/lists.h"
 #include "iffa/screen.h"
+#include "iffa/findings.h"
 
 #endif
