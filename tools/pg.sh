@@ -9,6 +9,8 @@
 #   tools/pg.sh stop  [DIR]            stop it (fast shutdown)
 #   tools/pg.sh env   [DIR]            print the `export` lines again
 #   tools/pg.sh wipe  [DIR]            stop it and delete DIR
+#   tools/pg.sh crash [DIR]            stop it the hard way (immediate mode:
+#                                      no checkpoint, recovery at next start)
 #
 # --fast turns off fsync and synchronous_commit (test clusters only: a
 # crash loses data). --tls makes a test CA, a server certificate for
@@ -180,8 +182,14 @@ stop() {
 	fi
 }
 
+crash() {
+	[ -f "$dir/location" ] && dir=$(cat "$dir/location")
+	as_server "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null
+}
+
 case "$cmd" in
 start) start ;;
+crash) crash ;;
 stop) stop ;;
 env)
 	[ -f "$dir/location" ] && dir=$(cat "$dir/location")
@@ -193,7 +201,7 @@ wipe)
 	rm -rf "$dir"
 	;;
 *)
-	sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'
 	exit 2
 	;;
 esac
