@@ -1,0 +1,508 @@
+/*
+ * The clusters pass: groups of vertices that trade among themselves and
+ * are exposed to the sources (include/iffa/passes.h), with the money
+ * inside them and across their boundary.
+ *
+ * 1. Weak components (igraph_connected_components): only those holding a
+ *    seed matter. Seeds are the source vertices and both ends of every
+ *    source record (ransom, levy, conflict gold).
+ * 2. Pruning, by hand: breadth-first from the seeds, `hops` undirected
+ *    steps, not expanding through vertices of degree above
+ *    `expand_degree` (a hub stays in; its thousand clients do not come
+ *    with it). O(|V| + |E|).
+ * 3. Communities on the pruned graph made undirected, parallel and
+ *    opposite edges merged, weight ln(1 + XOF / 1000) so that one ransom
+ *    does not outweigh everything: Leiden with the modularity objective
+ *    (igraph's Leiden optimises CPM; node weights = strengths and
+ *    resolution gamma / 2m turn it into modularity; Traag, Waltman & van
+ *    Eck 2019) or multilevel (Blondel et al. 2008). igraph's RNG is
+ *    seeded from the parameters.
+ * 4. Per community, by hand: S the XOF of source records and of edges
+ *    with a designated or armed-group vertex inside it, I the XOF inside,
+ *    B the XOF crossing its boundary. Flagged members are not the whole
+ *    community: a core grows from the seeds inside it, `core_rounds` times
+ *    adding each member whose XOF with the core is at least `min_tie` of
+ *    all its XOF (whole graph). A big background community around one
+ *    designated vertex thus flags that vertex and those who trade mostly
+ *    with it, not the merchants who took one payment from it.
+ *    O(|E'| * core_rounds).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iffa/passes.h"
+#include "passes/sources.h"
+
+typedef struct {
+	igraph_integer_t a, b; /* new vertex ids, a < b */
+	double xof;
+} pair;
+
+static int cmp_pair(const void *x, const void *y)
+{
+	const pair *p = x, *q = y;
+
+	if (p->a != q->a)
+		return p->a < q->a ? -1 : 1;
+	return p->b < q->b ? -1 : (p->b > q->b);
+}
+
+static int check_params(const iffa_clusters_params *p)
+{
+	if (p->hops < 0 || p->hops > 10)
+		return iffa_error_set(IFFA_EINVAL, "clusters.hops %d is not in 0..10", p->hops);
+	if (p->expand_degree < 1)
+		return iffa_error_set(IFFA_EINVAL, "clusters.expand_degree %d is below 1",
+				      p->expand_degree);
+	if (p->method != 0 && p->method != 1)
+		return iffa_error_set(IFFA_EINVAL, "clusters.method %d is neither leiden (0) nor "
+				      "multilevel (1)", p->method);
+	if (!(p->resolution > 0))
+		return iffa_error_set(IFFA_EINVAL, "clusters.resolution %g is not positive",
+				      p->resolution);
+	if (!(p->beta > 0))
+		return iffa_error_set(IFFA_EINVAL, "clusters.beta %g is not positive", p->beta);
+	if (!(p->min_tie > 0 && p->min_tie <= 1))
+		return iffa_error_set(IFFA_EINVAL, "clusters.min_tie %g is not in (0, 1]", p->min_tie);
+	if (p->core_rounds < 0)
+		return iffa_error_set(IFFA_EINVAL, "clusters.core_rounds %d is negative",
+				      p->core_rounds);
+	if (!(p->min_source_xof >= 0))
+		return iffa_error_set(IFFA_EINVAL, "clusters.min_source_xof %g is negative",
+				      p->min_source_xof);
+	if (p->min_core < 1 || p->max_evidence < 1)
+		return iffa_error_set(IFFA_EINVAL, "clusters.min_core and clusters.max_evidence "
+				      "must be at least 1");
+	return 0;
+}
+
+/* State shared by the steps. */
+typedef struct {
+	const iffa_flowgraph *g;
+	const iffa_clusters_params *p;
+	igraph_inclist_t all;        /* incident edges, both directions */
+	int has_all;
+	uint8_t *seed;               /* per vertex */
+	igraph_integer_t *keep;      /* per vertex: new id in the pruned graph, -1 */
+	igraph_integer_t *old;       /* per new id: vertex */
+	igraph_integer_t nkeep;
+	igraph_vector_int_t membership; /* per new id: community */
+	int has_membership;
+	igraph_integer_t ncomm;
+	igraph_vector_int_t wcc;     /* per vertex: weak component */
+	igraph_vector_int_t wcc_size;
+	int has_wcc;
+	double *vol;                 /* per vertex: XOF in and out */
+	uint8_t *core;               /* per vertex */
+} state;
+
+static int source_record(const iffa_flowgraph *g, igraph_integer_t e)
+{
+	return iffa_passes__financing_edge(g, e) || iffa_passes__conflict_gold_edge(g, e);
+}
+
+/* An edge counted in S: a source record or one touching a source vertex. */
+static int source_money(const iffa_flowgraph *g, igraph_integer_t e)
+{
+	return source_record(g, e) || iffa_passes__source_vertex(g, IGRAPH_FROM(&g->graph, e)) ||
+	       iffa_passes__source_vertex(g, IGRAPH_TO(&g->graph, e));
+}
+
+static igraph_integer_t other_end(const iffa_flowgraph *g, igraph_integer_t e, igraph_integer_t v)
+{
+	igraph_integer_t f = IGRAPH_FROM(&g->graph, e);
+
+	return f == v ? IGRAPH_TO(&g->graph, e) : f;
+}
+
+static int prune(state *s)
+{
+	const iffa_flowgraph *g = s->g;
+	igraph_integer_t nv = g->nv, head = 0, tail = 0;
+	igraph_integer_t *queue = malloc(((size_t)nv + 1) * sizeof(*queue));
+	int *dist = malloc(((size_t)nv + 1) * sizeof(*dist));
+
+	if (!queue || !dist) {
+		free(queue);
+		free(dist);
+		return iffa_error_set(IFFA_ENOMEM, "out of memory for clusters");
+	}
+	for (igraph_integer_t v = 0; v < nv; v++) {
+		dist[v] = -1;
+		if (s->seed[v]) {
+			dist[v] = 0;
+			queue[tail++] = v;
+		}
+	}
+	while (head < tail) {
+		igraph_integer_t v = queue[head++];
+		igraph_vector_int_t *inc = igraph_inclist_get(&s->all, v);
+		igraph_integer_t n = igraph_vector_int_size(inc);
+
+		if (dist[v] >= s->p->hops || (!s->seed[v] && n > s->p->expand_degree))
+			continue;
+		for (igraph_integer_t i = 0; i < n; i++) {
+			igraph_integer_t w = other_end(g, VECTOR(*inc)[i], v);
+			if (dist[w] < 0) {
+				dist[w] = dist[v] + 1;
+				queue[tail++] = w;
+			}
+		}
+	}
+	s->nkeep = 0;
+	for (igraph_integer_t v = 0; v < nv; v++) {
+		s->keep[v] = dist[v] >= 0 ? s->nkeep++ : -1;
+		if (s->keep[v] >= 0)
+			s->old[s->keep[v]] = v;
+	}
+	free(queue);
+	free(dist);
+	return 0;
+}
+
+/* Undirected weighted graph of the kept vertices, and its communities. */
+static int communities(state *s)
+{
+	const iffa_flowgraph *g = s->g;
+	const igraph_t *ig = &g->graph;
+	size_t np = 0, nu = 0;
+	pair *pairs = malloc(((size_t)g->ne + 1) * sizeof(*pairs));
+	igraph_vector_int_t edges;
+	igraph_vector_t w, nodew;
+	igraph_t ug;
+	int has_edges = 0, has_w = 0, has_nodew = 0, has_ug = 0, error = 0;
+	igraph_error_t ierr = IGRAPH_SUCCESS;
+	double m = 0;
+
+	if (!pairs)
+		return iffa_error_set(IFFA_ENOMEM, "out of memory for clusters");
+	for (igraph_integer_t e = 0; e < g->ne; e++) {
+		igraph_integer_t a = s->keep[IGRAPH_FROM(ig, e)], b = s->keep[IGRAPH_TO(ig, e)];
+		if (a < 0 || b < 0 || a == b)
+			continue;
+		pairs[np].a = a < b ? a : b;
+		pairs[np].b = a < b ? b : a;
+		pairs[np].xof = g->eamount[e];
+		np++;
+	}
+	qsort(pairs, np, sizeof(*pairs), cmp_pair);
+	for (size_t i = 0; i < np; i++) {
+		if (nu > 0 && pairs[nu - 1].a == pairs[i].a && pairs[nu - 1].b == pairs[i].b)
+			pairs[nu - 1].xof += pairs[i].xof;
+		else
+			pairs[nu++] = pairs[i];
+	}
+	if ((ierr = igraph_vector_int_init(&edges, 2 * (igraph_integer_t)nu)) != IGRAPH_SUCCESS)
+		goto igraph_failed;
+	has_edges = 1;
+	if ((ierr = igraph_vector_init(&w, (igraph_integer_t)nu)) != IGRAPH_SUCCESS)
+		goto igraph_failed;
+	has_w = 1;
+	if ((ierr = igraph_vector_init(&nodew, s->nkeep)) != IGRAPH_SUCCESS)
+		goto igraph_failed;
+	has_nodew = 1;
+	for (size_t i = 0; i < nu; i++) {
+		double wt = log1p(pairs[i].xof / 1000.0);
+		if (!(wt > 0))
+			wt = 1e-6;
+		VECTOR(edges)[2 * i] = pairs[i].a;
+		VECTOR(edges)[2 * i + 1] = pairs[i].b;
+		VECTOR(w)[i] = wt;
+		VECTOR(nodew)[pairs[i].a] += wt;
+		VECTOR(nodew)[pairs[i].b] += wt;
+		m += wt;
+	}
+	if ((ierr = igraph_create(&ug, &edges, s->nkeep, IGRAPH_UNDIRECTED)) != IGRAPH_SUCCESS)
+		goto igraph_failed;
+	has_ug = 1;
+	if ((ierr = igraph_vector_int_init(&s->membership, s->nkeep)) != IGRAPH_SUCCESS)
+		goto igraph_failed;
+	s->has_membership = 1;
+	if (nu == 0) {
+		/* no edges: every vertex alone */
+		for (igraph_integer_t i = 0; i < s->nkeep; i++)
+			VECTOR(s->membership)[i] = i;
+		s->ncomm = s->nkeep;
+		goto done;
+	}
+	if ((ierr = igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)s->p->seed)) !=
+	    IGRAPH_SUCCESS)
+		goto igraph_failed;
+	if (s->p->method == 0) {
+		igraph_real_t quality;
+		ierr = igraph_community_leiden(&ug, &w, &nodew, s->p->resolution / (2.0 * m), s->p->beta,
+					       0, s->p->iterations, &s->membership, &s->ncomm,
+					       &quality);
+	} else {
+		ierr = igraph_community_multilevel(&ug, &w, s->p->resolution, &s->membership, NULL,
+						   NULL);
+		s->ncomm = 0;
+		for (igraph_integer_t i = 0; i < s->nkeep; i++)
+			if (VECTOR(s->membership)[i] >= s->ncomm)
+				s->ncomm = VECTOR(s->membership)[i] + 1;
+	}
+	if (ierr != IGRAPH_SUCCESS)
+		goto igraph_failed;
+	goto done;
+igraph_failed:
+	error = iffa_flowgraph__igraph_fail(ierr, "clusters: communities");
+done:
+	if (has_ug)
+		igraph_destroy(&ug);
+	if (has_edges)
+		igraph_vector_int_destroy(&edges);
+	if (has_w)
+		igraph_vector_destroy(&w);
+	if (has_nodew)
+		igraph_vector_destroy(&nodew);
+	free(pairs);
+	return error;
+}
+
+typedef struct {
+	igraph_integer_t e;
+	int source;
+} ev_edge;
+
+static const iffa_flowgraph *ev_graph;
+
+static int cmp_ev(const void *x, const void *y)
+{
+	const ev_edge *p = x, *q = y;
+	double a = ev_graph->eamount[p->e], b = ev_graph->eamount[q->e];
+
+	if (p->source != q->source)
+		return p->source ? -1 : 1;
+	if (a != b)
+		return a > b ? -1 : 1;
+	return p->e < q->e ? -1 : (p->e > q->e);
+}
+
+static void xof_text(char *out, size_t size, double xof)
+{
+	if (xof >= 1e9)
+		snprintf(out, size, "%.2f bn XOF", xof / 1e9);
+	else if (xof >= 1e6)
+		snprintf(out, size, "%.1f M XOF", xof / 1e6);
+	else
+		snprintf(out, size, "%.0f XOF", xof);
+}
+
+/* Score, grow the core and report one community whose members are mem[0..n). */
+static int report(state *s, iffa_findings *out, const igraph_integer_t *mem, size_t n,
+		  igraph_integer_t comm, igraph_integer_t *corebuf, ev_edge *evbuf)
+{
+	const iffa_flowgraph *g = s->g;
+	const iffa_clusters_params *p = s->p;
+	const igraph_t *ig = &g->graph;
+	double S = 0, I = 0, Bin = 0, Bout = 0, score;
+	size_t ncore = 0, nseeds = 0, nsrc = 0, nev = 0;
+	igraph_integer_t *evid;
+	char t1[32], t2[32], t3[32], t4[32];
+	int error = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		igraph_integer_t v = mem[i];
+		igraph_vector_int_t *inc = igraph_inclist_get(&s->all, v);
+		for (igraph_integer_t k = 0; k < igraph_vector_int_size(inc); k++) {
+			igraph_integer_t e = VECTOR(*inc)[k], f = IGRAPH_FROM(ig, e), t = IGRAPH_TO(ig, e);
+			int fin = s->keep[f] >= 0 && VECTOR(s->membership)[s->keep[f]] == comm;
+			int tin = s->keep[t] >= 0 && VECTOR(s->membership)[s->keep[t]] == comm;
+			if (f != v && t == v && fin)
+				continue; /* an internal edge is counted from its source */
+			if (fin && tin) {
+				I += g->eamount[e];
+				if (source_money(g, e))
+					S += g->eamount[e];
+			} else if (fin) {
+				Bout += g->eamount[e];
+			} else {
+				Bin += g->eamount[e];
+			}
+		}
+		if (s->seed[v]) {
+			s->core[v] = 1;
+			corebuf[ncore++] = v;
+			nseeds++;
+			nsrc += iffa_passes__source_vertex(g, v);
+		}
+	}
+	if (S < p->min_source_xof || nseeds == 0)
+		goto clear;
+	for (int round = 0; round < p->core_rounds; round++) {
+		size_t before = ncore;
+		for (size_t i = 0; i < n; i++) {
+			igraph_integer_t v = mem[i];
+			igraph_vector_int_t *inc = igraph_inclist_get(&s->all, v);
+			double tie = 0;
+			if (s->core[v] || !(s->vol[v] > 0))
+				continue;
+			for (igraph_integer_t k = 0; k < igraph_vector_int_size(inc); k++) {
+				igraph_integer_t e = VECTOR(*inc)[k], w = other_end(g, e, v);
+				/* members joined this round count from the next one */
+				if (s->core[w] == 1)
+					tie += g->eamount[e];
+			}
+			if (tie >= p->min_tie * s->vol[v]) {
+				s->core[v] = 2;
+				corebuf[ncore++] = v;
+			}
+		}
+		for (size_t i = before; i < ncore; i++)
+			s->core[corebuf[i]] = 1;
+		if (ncore == before)
+			break;
+	}
+	if (ncore < (size_t)p->min_core)
+		goto clear;
+	/* Evidence: the core's own edges, source records first. */
+	for (size_t i = 0; i < ncore; i++) {
+		igraph_integer_t v = corebuf[i];
+		igraph_vector_int_t *inc = igraph_inclist_get(&s->all, v);
+		for (igraph_integer_t k = 0; k < igraph_vector_int_size(inc); k++) {
+			igraph_integer_t e = VECTOR(*inc)[k];
+			if (IGRAPH_FROM(ig, e) != v || !s->core[IGRAPH_TO(ig, e)])
+				continue;
+			evbuf[nev].e = e;
+			evbuf[nev].source = source_money(g, e);
+			nev++;
+		}
+	}
+	if (nev == 0)
+		goto clear;
+	ev_graph = g;
+	qsort(evbuf, nev, sizeof(*evbuf), cmp_ev);
+	if (nev > (size_t)p->max_evidence)
+		nev = (size_t)p->max_evidence;
+	if (!(evid = malloc(nev * sizeof(*evid)))) {
+		error = iffa_error_set(IFFA_ENOMEM, "out of memory for clusters");
+		goto clear;
+	}
+	for (size_t i = 0; i < nev; i++)
+		evid[i] = evbuf[i].e;
+	score = log10(1 + S / 1e6) * (0.5 + 0.5 * S / (I + Bin + Bout));
+	xof_text(t1, sizeof(t1), S);
+	xof_text(t2, sizeof(t2), I);
+	xof_text(t3, sizeof(t3), Bin);
+	xof_text(t4, sizeof(t4), Bout);
+	error = iffa_findings_add(
+		out, "clusters", "exposed_cluster", IFFA_SUBJECT_CLUSTER, -1, score, evid, nev, corebuf,
+		ncore,
+		"community of %zu vertices (weak component of %lld): %zu flagged, %zu of them "
+		"sources or parties to source records (%zu designated/armed); %s on source "
+		"records or with sources, %s inside, %s entering, %s leaving",
+		n, (long long)VECTOR(s->wcc_size)[VECTOR(s->wcc)[mem[0]]], ncore, nseeds, nsrc, t1, t2,
+		t3, t4);
+	free(evid);
+clear:
+	for (size_t i = 0; i < ncore; i++)
+		s->core[corebuf[i]] = 0;
+	return error;
+}
+
+int iffa_pass_clusters(iffa_findings *out, const iffa_flowgraph *g, const iffa_clusters_params *p)
+{
+	const igraph_t *ig = &g->graph;
+	size_t nv = (size_t)g->nv;
+	state s;
+	igraph_integer_t *start = NULL, *order = NULL, *corebuf = NULL;
+	ev_edge *evbuf = NULL;
+	igraph_error_t ierr;
+	int error;
+
+	if ((error = check_params(p)) < 0)
+		return error;
+	memset(&s, 0, sizeof(s));
+	s.g = g;
+	s.p = p;
+	s.seed = calloc(nv + 1, 1);
+	s.core = calloc(nv + 1, 1);
+	s.keep = malloc((nv + 1) * sizeof(*s.keep));
+	s.old = malloc((nv + 1) * sizeof(*s.old));
+	s.vol = calloc(nv + 1, sizeof(*s.vol));
+	corebuf = malloc((nv + 1) * sizeof(*corebuf));
+	/* evidence candidates: at most the edges of the graph */
+	evbuf = malloc(((size_t)g->ne + 1) * sizeof(*evbuf));
+	if (!s.seed || !s.core || !s.keep || !s.old || !s.vol || !corebuf || !evbuf) {
+		error = iffa_error_set(IFFA_ENOMEM, "out of memory for clusters");
+		goto done;
+	}
+	for (igraph_integer_t v = 0; v < g->nv; v++)
+		s.seed[v] = (uint8_t)iffa_passes__source_vertex(g, v);
+	for (igraph_integer_t e = 0; e < g->ne; e++) {
+		igraph_integer_t f = IGRAPH_FROM(ig, e), t = IGRAPH_TO(ig, e);
+		if (f != t) {
+			s.vol[f] += g->eamount[e];
+			s.vol[t] += g->eamount[e];
+		}
+		if (source_record(g, e))
+			s.seed[f] = s.seed[t] = 1;
+	}
+	if (igraph_vector_int_init(&s.wcc, 0) != IGRAPH_SUCCESS) {
+		error = iffa_error_set(IFFA_ENOMEM, "out of memory for clusters");
+		goto done;
+	}
+	if (igraph_vector_int_init(&s.wcc_size, 0) != IGRAPH_SUCCESS) {
+		igraph_vector_int_destroy(&s.wcc);
+		error = iffa_error_set(IFFA_ENOMEM, "out of memory for clusters");
+		goto done;
+	}
+	s.has_wcc = 1;
+	if ((ierr = igraph_connected_components(ig, &s.wcc, &s.wcc_size, NULL, IGRAPH_WEAK)) !=
+	    IGRAPH_SUCCESS) {
+		error = iffa_flowgraph__igraph_fail(ierr, "clusters: weak components");
+		goto done;
+	}
+	if ((ierr = igraph_inclist_init(ig, &s.all, IGRAPH_ALL, IGRAPH_LOOPS_ONCE)) != IGRAPH_SUCCESS) {
+		error = iffa_flowgraph__igraph_fail(ierr, "clusters: incidence lists");
+		goto done;
+	}
+	s.has_all = 1;
+	/* Pruning follows edges, so it never leaves a component that holds a
+	 * seed: components without one are dropped with it. */
+	if ((error = prune(&s)) < 0 || (error = communities(&s)) < 0)
+		goto done;
+	/* Members of each community side by side (counting sort). */
+	start = calloc((size_t)s.ncomm + 2, sizeof(*start));
+	order = malloc(((size_t)s.nkeep + 1) * sizeof(*order));
+	if (!start || !order) {
+		error = iffa_error_set(IFFA_ENOMEM, "out of memory for clusters");
+		goto done;
+	}
+	for (igraph_integer_t i = 0; i < s.nkeep; i++)
+		start[VECTOR(s.membership)[i] + 1]++;
+	for (igraph_integer_t c = 0; c < s.ncomm; c++)
+		start[c + 1] += start[c];
+	for (igraph_integer_t i = 0; i < s.nkeep; i++)
+		order[start[VECTOR(s.membership)[i]]++] = s.old[i];
+	for (igraph_integer_t c = s.ncomm; c > 0; c--)
+		start[c] = start[c - 1];
+	start[0] = 0;
+	for (igraph_integer_t c = 0; c < s.ncomm; c++) {
+		size_t n = (size_t)(start[c + 1] - start[c]);
+		if (n == 0)
+			continue;
+		if ((error = report(&s, out, order + start[c], n, c, corebuf, evbuf)) < 0)
+			goto done;
+	}
+done:
+	if (s.has_all)
+		igraph_inclist_destroy(&s.all);
+	if (s.has_membership)
+		igraph_vector_int_destroy(&s.membership);
+	if (s.has_wcc) {
+		igraph_vector_int_destroy(&s.wcc);
+		igraph_vector_int_destroy(&s.wcc_size);
+	}
+	free(s.seed);
+	free(s.core);
+	free(s.keep);
+	free(s.old);
+	free(s.vol);
+	free(start);
+	free(order);
+	free(corebuf);
+	free(evbuf);
+	return error;
+}
