@@ -52,6 +52,8 @@ typedef struct {
 	double min_tie;         /**< a member joins the flagged core when at least this share
 				     of its XOF (in and out, whole graph) is with the core
 				     (default 0.3) */
+	double min_tie_xof;     /**< and at least this much XOF with the core, so that a
+				     broker's small licit clients stay out (default 1,000,000) */
 	int core_rounds;        /**< rounds of core growth from the sources (default 4) */
 	double min_source_xof;  /**< a cluster needs this much XOF on source records or with
 				     designated/armed vertices (default 1,000,000) */
@@ -59,7 +61,7 @@ typedef struct {
 	int max_evidence;       /**< evidence edges per cluster (default 40) */
 } iffa_clusters_params;
 
-#define IFFA_CLUSTERS_PARAMS_INIT {2, 150, 0, 1.0, 0.01, -1, 1, 0.3, 4, 1e6, 2, 40}
+#define IFFA_CLUSTERS_PARAMS_INIT {2, 150, 0, 1.0, 0.01, -1, 1, 0.3, 1e6, 4, 1e6, 2, 40}
 
 /**
  * Clusters: weak components, then communities on the neighbourhood of the
@@ -83,15 +85,19 @@ typedef struct {
 	double threshold;     /**< share (0..1) of money from or to sources that flags a
 				   vertex (default 0.25) */
 	double min_xof;       /**< and at least this much XOF from or to sources
-				   (default 2,000,000) */
+				   (default 1,000,000) */
 	double damping;       /**< personalised PageRank damping (default 0.85) */
 	int gold_affected;    /**< gold bought in affected zones counts as a source
 				   record (default 1) */
+	int pool_party;       /**< at account level, the accounts of one party pool their
+				   money: transfers between them are not recorded (cash,
+				   the same person), so taint crosses from one to the
+				   other (default 1) */
 	int max_path;         /**< edges in an explanation path at most (default 12) */
 	int max_findings;     /**< findings at most, highest first; 0: no limit (default 0) */
 } iffa_exposure_params;
 
-#define IFFA_EXPOSURE_PARAMS_INIT {0.25, 2e6, 0.85, 1, 12, 0}
+#define IFFA_EXPOSURE_PARAMS_INIT {0.25, 1e6, 0.85, 1, 1, 12, 0}
 
 /**
  * Exposure: every vertex gets

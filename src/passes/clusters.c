@@ -344,7 +344,7 @@ static int report(state *s, iffa_findings *out, const igraph_integer_t *mem, siz
 				if (s->core[w] == 1)
 					tie += g->eamount[e];
 			}
-			if (tie >= p->min_tie * s->vol[v]) {
+			if (tie >= p->min_tie * s->vol[v] && tie >= p->min_tie_xof) {
 				s->core[v] = 2;
 				corebuf[ncore++] = v;
 			}

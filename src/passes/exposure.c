@@ -46,7 +46,10 @@ struct iffa_exposure {
 	double *etaint, *efund;        /* per edge: XOF of it that was tainted / funding */
 	double *ppr_from, *ppr_to;     /* per vertex, times |V| */
 	int32_t *hops;                 /* per vertex, -1 unreachable */
-	uint8_t *record;               /* per vertex: end of a source record */
+	uint8_t *record;               /* per pool: end of a source record */
+	igraph_integer_t *pool;        /* per vertex: its pool's representative */
+	igraph_integer_t *pstart;      /* per representative: first of its members in pmem */
+	igraph_integer_t *pmem;        /* vertices grouped by pool */
 	igraph_inclist_t in, out;
 	int has_in, has_out;
 };
@@ -72,6 +75,9 @@ void iffa_exposure_free(iffa_exposure *x)
 	free(x->ppr_to);
 	free(x->hops);
 	free(x->record);
+	free(x->pool);
+	free(x->pstart);
+	free(x->pmem);
 	if (x->has_in)
 		igraph_inclist_destroy(&x->in);
 	if (x->has_out)
@@ -121,40 +127,71 @@ static int source_record(const iffa_exposure *x, igraph_integer_t e)
 	       (x->p.gold_affected && iffa_passes__conflict_gold_edge(x->g, e));
 }
 
-static void propagate(iffa_exposure *x)
+/*
+ * One pool of money per vertex (or per party): its balance and the tainted
+ * part of it. An outflow takes from the balance in proportion; money paid
+ * beyond the balance is of unknown origin and counted clean, so a vertex
+ * that received 5 M tainted and later pays 130 M passes on 5 M of taint,
+ * not 130 M. `bal` and `tnt` are scratch arrays of |V|.
+ */
+static void propagate(iffa_exposure *x, double *bal, double *tnt)
 {
 	const iffa_flowgraph *g = x->g;
 	const igraph_t *ig = &g->graph;
 	const igraph_integer_t *order = g->by_time;
 	igraph_integer_t ne = g->ne;
 
+	memset(bal, 0, (size_t)g->nv * sizeof(double));
+	memset(tnt, 0, (size_t)g->nv * sizeof(double));
 	for (igraph_integer_t i = 0; i < ne; i++) {
-		igraph_integer_t e = order[i], u = IGRAPH_FROM(ig, e), v = IGRAPH_TO(ig, e);
-		double a = g->eamount[e], share;
+		igraph_integer_t e = order[i], u = x->pool[IGRAPH_FROM(ig, e)], v = x->pool[IGRAPH_TO(ig, e)];
+		double a = g->eamount[e], take = a < bal[u] ? a : bal[u];
+		double out = bal[u] > 0 ? tnt[u] * take / bal[u] : 0.0;
 
 		if (u == v)
 			continue;
-		share = taint_source(x, e) ? 1.0
-			: x->in_total[u] > 0 ? x->in_taint[u] / x->in_total[u] : 0.0;
-		if (share > 1.0)
-			share = 1.0;
-		x->etaint[e] = a * share;
+		bal[u] -= take;
+		tnt[u] -= out;
+		if (bal[u] <= 0)
+			bal[u] = tnt[u] = 0;
+		else if (tnt[u] < 0)
+			tnt[u] = 0;
+		else if (tnt[u] > bal[u])
+			tnt[u] = bal[u];
+		if (taint_source(x, e))
+			out = a;
+		x->etaint[e] = out;
+		bal[v] += a;
+		tnt[v] += out;
 		x->in_total[v] += a;
-		x->in_taint[v] += a * share;
+		x->in_taint[v] += out;
 	}
+	/* The same backwards in time: the money a vertex will pay out, and the
+	 * part of it that goes to sources, consumed by its earlier inflows. */
+	memset(bal, 0, (size_t)g->nv * sizeof(double));
+	memset(tnt, 0, (size_t)g->nv * sizeof(double));
 	for (igraph_integer_t i = ne - 1; i >= 0; i--) {
-		igraph_integer_t e = order[i], u = IGRAPH_FROM(ig, e), v = IGRAPH_TO(ig, e);
-		double a = g->eamount[e], share;
+		igraph_integer_t e = order[i], u = x->pool[IGRAPH_FROM(ig, e)], v = x->pool[IGRAPH_TO(ig, e)];
+		double a = g->eamount[e], take = a < bal[v] ? a : bal[v];
+		double out = bal[v] > 0 ? tnt[v] * take / bal[v] : 0.0;
 
 		if (u == v)
 			continue;
-		share = funding_sink(x, e) ? 1.0
-			: x->out_total[v] > 0 ? x->out_fund[v] / x->out_total[v] : 0.0;
-		if (share > 1.0)
-			share = 1.0;
-		x->efund[e] = a * share;
+		bal[v] -= take;
+		tnt[v] -= out;
+		if (bal[v] <= 0)
+			bal[v] = tnt[v] = 0;
+		else if (tnt[v] < 0)
+			tnt[v] = 0;
+		else if (tnt[v] > bal[v])
+			tnt[v] = bal[v];
+		if (funding_sink(x, e))
+			out = a;
+		x->efund[e] = out;
+		bal[u] += a;
+		tnt[u] += out;
 		x->out_total[u] += a;
-		x->out_fund[u] += a * share;
+		x->out_fund[u] += out;
 	}
 }
 
@@ -249,6 +286,42 @@ done:
 	return error;
 }
 
+/* Pools: at account level (with pool_party) the accounts of one party,
+ * represented by the party's primary account; otherwise each vertex alone. */
+static int pools(iffa_exposure *x)
+{
+	const iffa_flowgraph *g = x->g;
+	igraph_integer_t nv = g->nv;
+	int pool = x->p.pool_party && g->level == IFFA_LEVEL_ACCOUNT;
+
+	x->pool = malloc(((size_t)nv + 1) * sizeof(*x->pool));
+	x->pstart = calloc((size_t)nv + 2, sizeof(*x->pstart));
+	x->pmem = malloc(((size_t)nv + 1) * sizeof(*x->pmem));
+	if (!x->pool || !x->pstart || !x->pmem)
+		return iffa_error_set(IFFA_ENOMEM, "out of memory for exposure");
+	for (igraph_integer_t v = 0; v < nv; v++) {
+		igraph_integer_t r = v;
+		/* a party key finds the party's primary account at account level */
+		if (pool && !(g->vkey[v] & 1) && g->vparty[v] >= 0)
+			r = iffa_flowgraph__lookup(g, IFFA_KEY_PARTY(g->vparty[v]));
+		x->pool[v] = r >= 0 ? r : v;
+		x->pstart[x->pool[v] + 1]++;
+	}
+	for (igraph_integer_t v = 0; v < nv; v++)
+		x->pstart[v + 1] += x->pstart[v];
+	for (igraph_integer_t v = 0; v < nv; v++)
+		x->pmem[x->pstart[x->pool[v]]++] = v;
+	for (igraph_integer_t v = nv; v > 0; v--)
+		x->pstart[v] = x->pstart[v - 1];
+	x->pstart[0] = 0;
+	return 0;
+}
+
+/* Members of the pool of representative r: pmem[pstart[r] .. pstart[r + 1]). */
+#define POOL_FOR(x, r, m)                                                                \
+	for (igraph_integer_t m##_i = (x)->pstart[r], m;                                  \
+	     m##_i < (x)->pstart[(r) + 1] && ((m = (x)->pmem[m##_i]), 1); m##_i++)
+
 static int hops(iffa_exposure *x)
 {
 	const iffa_flowgraph *g = x->g;
@@ -258,24 +331,28 @@ static int hops(iffa_exposure *x)
 
 	if (!queue)
 		return iffa_error_set(IFFA_ENOMEM, "out of memory for exposure hops");
-	for (igraph_integer_t v = 0; v < nv; v++) {
+	for (igraph_integer_t v = 0; v < nv; v++)
 		x->hops[v] = -1;
-		if (iffa_passes__source_vertex(g, v)) {
-			x->hops[v] = 0;
-			queue[tail++] = v;
+	for (igraph_integer_t v = 0; v < nv; v++) {
+		igraph_integer_t r = x->pool[v];
+		if (iffa_passes__source_vertex(g, v) && x->hops[r] < 0) {
+			x->hops[r] = 0;
+			queue[tail++] = r;
 		}
 	}
 	while (head < tail) {
-		igraph_integer_t v = queue[head++];
-		for (int side = 0; side < 2; side++) {
-			igraph_vector_int_t *inc = igraph_inclist_get(side ? &x->out : &x->in, v);
-			igraph_integer_t n = igraph_vector_int_size(inc);
-			for (igraph_integer_t i = 0; i < n; i++) {
-				igraph_integer_t e = VECTOR(*inc)[i];
-				igraph_integer_t w = side ? IGRAPH_TO(ig, e) : IGRAPH_FROM(ig, e);
-				if (x->hops[w] < 0) {
-					x->hops[w] = x->hops[v] + 1;
-					queue[tail++] = w;
+		igraph_integer_t r = queue[head++];
+		POOL_FOR(x, r, v) {
+			for (int side = 0; side < 2; side++) {
+				igraph_vector_int_t *inc = igraph_inclist_get(side ? &x->out : &x->in, v);
+				igraph_integer_t n = igraph_vector_int_size(inc);
+				for (igraph_integer_t i = 0; i < n; i++) {
+					igraph_integer_t e = VECTOR(*inc)[i];
+					igraph_integer_t w = x->pool[side ? IGRAPH_TO(ig, e) : IGRAPH_FROM(ig, e)];
+					if (x->hops[w] < 0) {
+						x->hops[w] = x->hops[r] + 1;
+						queue[tail++] = w;
+					}
 				}
 			}
 		}
@@ -325,10 +402,14 @@ int iffa_exposure_new(iffa_exposure **out, const iffa_flowgraph *g, const iffa_e
 		goto fail;
 	}
 	x->has_out = 1;
+	if ((error = pools(x)) < 0)
+		goto fail;
 	for (igraph_integer_t e = 0; e < g->ne; e++)
 		if (source_record(x, e))
-			x->record[IGRAPH_FROM(&g->graph, e)] = x->record[IGRAPH_TO(&g->graph, e)] = 1;
-	propagate(x);
+			x->record[x->pool[IGRAPH_FROM(&g->graph, e)]] =
+				x->record[x->pool[IGRAPH_TO(&g->graph, e)]] = 1;
+	/* the PageRank arrays serve as scratch space until PageRank runs */
+	propagate(x, x->ppr_from, x->ppr_to);
 	if ((error = pageranks(x)) < 0 || (error = hops(x)) < 0)
 		goto fail;
 	*out = x;
@@ -366,25 +447,30 @@ static int explain(iffa_exposure_result *r, const iffa_exposure *x, igraph_integ
 		return iffa_error_set(IFFA_ENOMEM, "out of memory for an exposure path");
 	}
 	seen[nseen++] = v;
+	v = x->pool[v];
+	seen[0] = v;
 	while (n < max) {
-		igraph_vector_int_t *inc = igraph_inclist_get(back ? &x->in : &x->out, v);
 		igraph_integer_t best = -1, next;
 		double best_xof = 0;
 		int stop, again = 0;
 
-		for (igraph_integer_t i = 0; i < igraph_vector_int_size(inc); i++) {
-			igraph_integer_t e = VECTOR(*inc)[i];
-			double xof = back ? x->etaint[e] : x->efund[e];
-			if (xof <= best_xof || (back ? g->efirst[e] > bound : g->efirst[e] < bound))
-				continue;
-			best = e;
-			best_xof = xof;
+		POOL_FOR(x, v, m) {
+			igraph_vector_int_t *inc = igraph_inclist_get(back ? &x->in : &x->out, m);
+			for (igraph_integer_t i = 0; i < igraph_vector_int_size(inc); i++) {
+				igraph_integer_t e = VECTOR(*inc)[i];
+				double xof = back ? x->etaint[e] : x->efund[e];
+				if (xof <= best_xof ||
+				    (back ? g->efirst[e] > bound : g->efirst[e] < bound))
+					continue;
+				best = e;
+				best_xof = xof;
+			}
 		}
 		if (best < 0)
 			break;
 		path[n++] = best;
 		bound = g->efirst[best];
-		next = back ? IGRAPH_FROM(ig, best) : IGRAPH_TO(ig, best);
+		next = x->pool[back ? IGRAPH_FROM(ig, best) : IGRAPH_TO(ig, best)];
 		stop = back ? taint_source(x, best) : funding_sink(x, best);
 		if (stop)
 			break;
@@ -418,11 +504,14 @@ static size_t record_edges(igraph_integer_t *out, size_t max, const iffa_exposur
 	const iffa_flowgraph *g = x->g;
 	size_t n = 0;
 
+	POOL_FOR(x, x->pool[v], m)
 	for (int side = 0; side < 2; side++) {
-		igraph_vector_int_t *inc = igraph_inclist_get(side ? &x->out : &x->in, v);
+		igraph_vector_int_t *inc = igraph_inclist_get(side ? &x->out : &x->in, m);
 		for (igraph_integer_t i = 0; i < igraph_vector_int_size(inc); i++) {
 			igraph_integer_t e = VECTOR(*inc)[i];
 			size_t j;
+			if (x->pool[IGRAPH_FROM(&g->graph, e)] == x->pool[IGRAPH_TO(&g->graph, e)])
+				continue;
 			if (!any && !source_record(x, e))
 				continue;
 			/* insertion into a short list ordered by amount */
@@ -443,25 +532,27 @@ int iffa_exposure_of(iffa_exposure_result *out, const iffa_exposure *x, igraph_i
 {
 	const iffa_flowgraph *g = x->g;
 	double taint, funding;
+	igraph_integer_t r;
 
 	memset(out, 0, sizeof(*out));
 	if (v < 0 || v >= g->nv)
 		return iffa_error_set(IFFA_EINVAL, "vertex %lld is not in the flow graph",
 				      (long long)v);
-	taint = x->in_total[v] > 0 ? x->in_taint[v] / x->in_total[v] : 0.0;
-	funding = x->out_total[v] > 0 ? x->out_fund[v] / x->out_total[v] : 0.0;
+	r = x->pool[v];
+	taint = x->in_total[r] > 0 ? x->in_taint[r] / x->in_total[r] : 0.0;
+	funding = x->out_total[r] > 0 ? x->out_fund[r] / x->out_total[r] : 0.0;
 	out->taint = taint > 1 ? 1 : taint;
-	out->tainted_xof = x->in_taint[v];
+	out->tainted_xof = x->in_taint[r];
 	out->funding = funding > 1 ? 1 : funding;
-	out->funding_xof = x->out_fund[v];
+	out->funding_xof = x->out_fund[r];
 	out->ppr_from = x->ppr_from[v];
 	out->ppr_to = x->ppr_to[v];
-	out->hops = x->hops[v];
+	out->hops = x->hops[r];
 	if (iffa_passes__source_vertex(g, v)) {
 		out->way = IFFA_EXPOSURE_SOURCE;
 		out->score = 1;
 		out->flagged = 1;
-	} else if (x->record[v]) {
+	} else if (x->record[r]) {
 		out->way = IFFA_EXPOSURE_RECORD;
 		out->score = 1;
 		out->flagged = 1;
@@ -551,7 +642,10 @@ int iffa_pass_exposure(iffa_findings *out, const iffa_flowgraph *g, const iffa_e
 	}
 	/* Rank first (cheap), explain only what is reported. */
 	for (igraph_integer_t v = 0; v < g->nv; v++) {
-		double taint = x->in_total[v] > 0 ? x->in_taint[v] / x->in_total[v] : 0;
+		double taint;
+		if (x->pool[v] != v)
+			continue; /* one finding per pool, for its representative */
+		taint = x->in_total[v] > 0 ? x->in_taint[v] / x->in_total[v] : 0;
 		double fund = x->out_total[v] > 0 ? x->out_fund[v] / x->out_total[v] : 0;
 		int src = iffa_passes__source_vertex(g, v) || x->record[v];
 		int t_ok = taint >= p->threshold && x->in_taint[v] >= p->min_xof;
