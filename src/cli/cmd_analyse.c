@@ -204,8 +204,13 @@ int iffa_cmd_analyse(int argc, char **argv, const iffa_cli_global *g)
 	}
 	if (opts.progress)
 		fprintf(stderr, "iffa: analyse: run %lld completed\n", (long long)run);
-	if (top == 0 && !g->json) {
-		printf("run %lld completed\n", (long long)run);
+	if (top == 0) {
+		/* nothing to list: say which run it was */
+		if (g->json)
+			printf("{\"run\":{\"id\":%lld,\"status\":\"completed\"},\"findings\":[]}\n",
+			       (long long)run);
+		else
+			printf("run %lld completed\n", (long long)run);
 	} else if ((error = iffa_findings_write(stdout, db, run, NULL, top, g->json)) < 0) {
 		code = iffa_cli_fail("analyse", error);
 	}

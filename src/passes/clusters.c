@@ -289,80 +289,128 @@ static void xof_text(char *out, size_t size, double xof)
 		snprintf(out, size, "%.0f XOF", xof);
 }
 
-/* Score, grow the core and report one community whose members are mem[0..n). */
-static int report(state *s, iffa_findings *out, const igraph_integer_t *mem, size_t n,
-		  igraph_integer_t comm, igraph_integer_t *corebuf, ev_edge *evbuf)
+static igraph_integer_t comm_of(const state *s, igraph_integer_t v)
+{
+	return s->keep[v] >= 0 ? VECTOR(s->membership)[s->keep[v]] : -1;
+}
+
+/*
+ * Grow the flagged core over the pruned graph from the seeds: each round
+ * adds every vertex whose XOF with the core is at least min_tie of all its
+ * XOF and min_tie_xof. A vertex is attached to the group of the core
+ * vertex it has most money with; seeds to their own community. Growth
+ * crosses community borders (Leiden may cut a chain), the report groups
+ * by attachment. O(|E'| * core_rounds).
+ */
+static void grow(state *s, igraph_integer_t *attach)
 {
 	const iffa_flowgraph *g = s->g;
 	const iffa_clusters_params *p = s->p;
-	const igraph_t *ig = &g->graph;
-	double S = 0, I = 0, Bin = 0, Bout = 0, score;
-	size_t ncore = 0, nseeds = 0, nsrc = 0, nev = 0;
-	igraph_integer_t *evid;
-	char t1[32], t2[32], t3[32], t4[32];
-	int error = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		igraph_integer_t v = mem[i];
-		igraph_vector_int_t *inc = igraph_inclist_get(&s->all, v);
-		for (igraph_integer_t k = 0; k < igraph_vector_int_size(inc); k++) {
-			igraph_integer_t e = VECTOR(*inc)[k], f = IGRAPH_FROM(ig, e), t = IGRAPH_TO(ig, e);
-			int fin = s->keep[f] >= 0 && VECTOR(s->membership)[s->keep[f]] == comm;
-			int tin = s->keep[t] >= 0 && VECTOR(s->membership)[s->keep[t]] == comm;
-			if (f != v && t == v && fin)
-				continue; /* an internal edge is counted from its source */
-			if (fin && tin) {
-				I += g->eamount[e];
-				if (source_money(g, e))
-					S += g->eamount[e];
-			} else if (fin) {
-				Bout += g->eamount[e];
-			} else {
-				Bin += g->eamount[e];
-			}
-		}
-		if (s->seed[v]) {
+	for (igraph_integer_t v = 0; v < g->nv; v++) {
+		attach[v] = -1;
+		if (s->seed[v] && comm_of(s, v) >= 0) {
 			s->core[v] = 1;
-			corebuf[ncore++] = v;
-			nseeds++;
-			nsrc += iffa_passes__source_vertex(g, v);
+			attach[v] = comm_of(s, v);
 		}
 	}
-	if (S < p->min_source_xof || nseeds == 0)
-		goto clear;
 	for (int round = 0; round < p->core_rounds; round++) {
-		size_t before = ncore;
-		for (size_t i = 0; i < n; i++) {
-			igraph_integer_t v = mem[i];
+		int added = 0;
+		for (igraph_integer_t v = 0; v < g->nv; v++) {
+			igraph_integer_t best = -1;
 			igraph_vector_int_t *inc = igraph_inclist_get(&s->all, v);
-			double tie = 0;
+			double tie = 0, best_xof = 0;
 			if (s->core[v] || !(s->vol[v] > 0))
 				continue;
 			for (igraph_integer_t k = 0; k < igraph_vector_int_size(inc); k++) {
 				igraph_integer_t e = VECTOR(*inc)[k], w = other_end(g, e, v);
 				/* members joined this round count from the next one */
-				if (s->core[w] == 1)
-					tie += g->eamount[e];
+				if (s->core[w] != 1)
+					continue;
+				tie += g->eamount[e];
+				if (g->eamount[e] > best_xof) {
+					best_xof = g->eamount[e];
+					best = w;
+				}
 			}
-			if (tie >= p->min_tie * s->vol[v] && tie >= p->min_tie_xof) {
+			if (best >= 0 && tie >= p->min_tie * s->vol[v] && tie >= p->min_tie_xof) {
 				s->core[v] = 2;
-				corebuf[ncore++] = v;
+				attach[v] = attach[best];
+				added = 1;
 			}
 		}
-		for (size_t i = before; i < ncore; i++)
-			s->core[corebuf[i]] = 1;
-		if (ncore == before)
+		for (igraph_integer_t v = 0; v < g->nv; v++)
+			if (s->core[v] == 2)
+				s->core[v] = 1;
+		if (!added)
 			break;
 	}
-	if (ncore < (size_t)p->min_core)
-		goto clear;
-	/* Evidence: the core's own edges, source records first. */
-	for (size_t i = 0; i < ncore; i++) {
-		igraph_integer_t v = corebuf[i];
+}
+
+/* Per community: S, I, B in and out (XOF), vertices and seeds. */
+typedef struct {
+	double S, I, Bin, Bout;
+	size_t n, nseeds, nsrc;
+} comm_stats;
+
+static void stats(state *s, comm_stats *cs)
+{
+	const iffa_flowgraph *g = s->g;
+	const igraph_t *ig = &g->graph;
+
+	memset(cs, 0, (size_t)s->ncomm * sizeof(*cs));
+	for (igraph_integer_t i = 0; i < s->nkeep; i++) {
+		igraph_integer_t v = s->old[i];
+		comm_stats *c = &cs[comm_of(s, v)];
+		c->n++;
+		c->nseeds += s->seed[v];
+		c->nsrc += iffa_passes__source_vertex(g, v);
+	}
+	for (igraph_integer_t e = 0; e < g->ne; e++) {
+		igraph_integer_t cf = comm_of(s, IGRAPH_FROM(ig, e)), ct = comm_of(s, IGRAPH_TO(ig, e));
+		double a = g->eamount[e];
+		int src = source_money(g, e);
+		if (cf >= 0 && cf == ct) {
+			cs[cf].I += a;
+			if (src)
+				cs[cf].S += a;
+			continue;
+		}
+		/* source money crossing the boundary exposes both sides */
+		if (cf >= 0) {
+			cs[cf].Bout += a;
+			cs[cf].S += src ? a : 0;
+		}
+		if (ct >= 0) {
+			cs[ct].Bin += a;
+			cs[ct].S += src ? a : 0;
+		}
+	}
+}
+
+/* Report community c with its attached core members mem[0..n). */
+static int report(state *s, iffa_findings *out, igraph_integer_t c, const comm_stats *cs,
+		  const igraph_integer_t *mem, size_t n, const igraph_integer_t *attach,
+		  ev_edge *evbuf)
+{
+	const iffa_flowgraph *g = s->g;
+	const iffa_clusters_params *p = s->p;
+	const igraph_t *ig = &g->graph;
+	size_t nev = 0, nseeds = 0, nsrc = 0;
+	igraph_integer_t *evid = NULL;
+	char t1[32], t2[32], t3[32], t4[32];
+	double score;
+	int error;
+
+	for (size_t i = 0; i < n; i++) {
+		igraph_integer_t v = mem[i];
 		igraph_vector_int_t *inc = igraph_inclist_get(&s->all, v);
+		nseeds += s->seed[v];
+		nsrc += iffa_passes__source_vertex(g, v);
 		for (igraph_integer_t k = 0; k < igraph_vector_int_size(inc); k++) {
-			igraph_integer_t e = VECTOR(*inc)[k];
-			if (IGRAPH_FROM(ig, e) != v || !s->core[IGRAPH_TO(ig, e)])
+			igraph_integer_t e = VECTOR(*inc)[k], w = other_end(g, e, v);
+			/* an edge inside the group is taken from its source's side */
+			if (!s->core[w] || (attach[w] == c && IGRAPH_FROM(ig, e) != v))
 				continue;
 			evbuf[nev].e = e;
 			evbuf[nev].source = source_money(g, e);
@@ -370,34 +418,29 @@ static int report(state *s, iffa_findings *out, const igraph_integer_t *mem, siz
 		}
 	}
 	if (nev == 0)
-		goto clear;
+		return 0;
 	ev_graph = g;
 	qsort(evbuf, nev, sizeof(*evbuf), cmp_ev);
 	if (nev > (size_t)p->max_evidence)
 		nev = (size_t)p->max_evidence;
-	if (!(evid = malloc(nev * sizeof(*evid)))) {
-		error = iffa_error_set(IFFA_ENOMEM, "out of memory for clusters");
-		goto clear;
-	}
+	if (!(evid = malloc(nev * sizeof(*evid))))
+		return iffa_error_set(IFFA_ENOMEM, "out of memory for clusters");
 	for (size_t i = 0; i < nev; i++)
 		evid[i] = evbuf[i].e;
-	score = log10(1 + S / 1e6) * (0.5 + 0.5 * S / (I + Bin + Bout));
-	xof_text(t1, sizeof(t1), S);
-	xof_text(t2, sizeof(t2), I);
-	xof_text(t3, sizeof(t3), Bin);
-	xof_text(t4, sizeof(t4), Bout);
+	score = log10(1 + cs->S / 1e6) * (0.5 + 0.5 * cs->S / (cs->I + cs->Bin + cs->Bout));
+	xof_text(t1, sizeof(t1), cs->S);
+	xof_text(t2, sizeof(t2), cs->I);
+	xof_text(t3, sizeof(t3), cs->Bin);
+	xof_text(t4, sizeof(t4), cs->Bout);
 	error = iffa_findings_add(
-		out, "clusters", "exposed_cluster", IFFA_SUBJECT_CLUSTER, -1, score, evid, nev, corebuf,
-		ncore,
-		"community of %zu vertices (weak component of %lld): %zu flagged, %zu of them "
-		"sources or parties to source records (%zu designated/armed); %s on source "
-		"records or with sources, %s inside, %s entering, %s leaving",
-		n, (long long)VECTOR(s->wcc_size)[VECTOR(s->wcc)[mem[0]]], ncore, nseeds, nsrc, t1, t2,
-		t3, t4);
+		out, "clusters", "exposed_cluster", IFFA_SUBJECT_CLUSTER, -1, score, evid, nev, mem, n,
+		"community of %zu vertices (weak component of %lld) with %zu designated/armed and "
+		"%zu parties to source records; %s on source records or with sources, %s inside, "
+		"%s entering, %s leaving; %zu members tied to the sources by money flagged "
+		"(%zu sources or record parties)",
+		cs->n, (long long)VECTOR(s->wcc_size)[VECTOR(s->wcc)[mem[0]]], cs->nsrc,
+		cs->nseeds - cs->nsrc, t1, t2, t3, t4, n, nseeds);
 	free(evid);
-clear:
-	for (size_t i = 0; i < ncore; i++)
-		s->core[corebuf[i]] = 0;
 	return error;
 }
 
@@ -406,7 +449,8 @@ int iffa_pass_clusters(iffa_findings *out, const iffa_flowgraph *g, const iffa_c
 	const igraph_t *ig = &g->graph;
 	size_t nv = (size_t)g->nv;
 	state s;
-	igraph_integer_t *start = NULL, *order = NULL, *corebuf = NULL;
+	igraph_integer_t *start = NULL, *order = NULL, *attach = NULL;
+	comm_stats *cs = NULL;
 	ev_edge *evbuf = NULL;
 	igraph_error_t ierr;
 	int error;
@@ -421,10 +465,10 @@ int iffa_pass_clusters(iffa_findings *out, const iffa_flowgraph *g, const iffa_c
 	s.keep = malloc((nv + 1) * sizeof(*s.keep));
 	s.old = malloc((nv + 1) * sizeof(*s.old));
 	s.vol = calloc(nv + 1, sizeof(*s.vol));
-	corebuf = malloc((nv + 1) * sizeof(*corebuf));
-	/* evidence candidates: at most the edges of the graph */
-	evbuf = malloc(((size_t)g->ne + 1) * sizeof(*evbuf));
-	if (!s.seed || !s.core || !s.keep || !s.old || !s.vol || !corebuf || !evbuf) {
+	attach = malloc((nv + 1) * sizeof(*attach));
+	/* evidence candidates: each edge at most twice */
+	evbuf = malloc((2 * (size_t)g->ne + 1) * sizeof(*evbuf));
+	if (!s.seed || !s.core || !s.keep || !s.old || !s.vol || !attach || !evbuf) {
 		error = iffa_error_set(IFFA_ENOMEM, "out of memory for clusters");
 		goto done;
 	}
@@ -463,27 +507,32 @@ int iffa_pass_clusters(iffa_findings *out, const iffa_flowgraph *g, const iffa_c
 	 * seed: components without one are dropped with it. */
 	if ((error = prune(&s)) < 0 || (error = communities(&s)) < 0)
 		goto done;
-	/* Members of each community side by side (counting sort). */
+	grow(&s, attach);
+	cs = malloc(((size_t)s.ncomm + 1) * sizeof(*cs));
 	start = calloc((size_t)s.ncomm + 2, sizeof(*start));
-	order = malloc(((size_t)s.nkeep + 1) * sizeof(*order));
-	if (!start || !order) {
+	order = malloc((nv + 1) * sizeof(*order));
+	if (!cs || !start || !order) {
 		error = iffa_error_set(IFFA_ENOMEM, "out of memory for clusters");
 		goto done;
 	}
-	for (igraph_integer_t i = 0; i < s.nkeep; i++)
-		start[VECTOR(s.membership)[i] + 1]++;
+	stats(&s, cs);
+	/* Core members grouped by attachment (counting sort). */
+	for (igraph_integer_t v = 0; v < g->nv; v++)
+		if (s.core[v])
+			start[attach[v] + 1]++;
 	for (igraph_integer_t c = 0; c < s.ncomm; c++)
 		start[c + 1] += start[c];
-	for (igraph_integer_t i = 0; i < s.nkeep; i++)
-		order[start[VECTOR(s.membership)[i]]++] = s.old[i];
+	for (igraph_integer_t v = 0; v < g->nv; v++)
+		if (s.core[v])
+			order[start[attach[v]]++] = v;
 	for (igraph_integer_t c = s.ncomm; c > 0; c--)
 		start[c] = start[c - 1];
 	start[0] = 0;
 	for (igraph_integer_t c = 0; c < s.ncomm; c++) {
 		size_t n = (size_t)(start[c + 1] - start[c]);
-		if (n == 0)
+		if (n < (size_t)p->min_core || cs[c].S < p->min_source_xof)
 			continue;
-		if ((error = report(&s, out, order + start[c], n, c, corebuf, evbuf)) < 0)
+		if ((error = report(&s, out, c, &cs[c], order + start[c], n, attach, evbuf)) < 0)
 			goto done;
 	}
 done:
@@ -502,7 +551,8 @@ done:
 	free(s.vol);
 	free(start);
 	free(order);
-	free(corebuf);
+	free(attach);
+	free(cs);
 	free(evbuf);
 	return error;
 }
