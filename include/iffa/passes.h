@@ -51,17 +51,17 @@ typedef struct {
 	uint64_t seed;          /**< igraph RNG seed (default 1) */
 	double min_tie;         /**< a member joins the flagged core when at least this share
 				     of its XOF (in and out, whole graph) is with the core
-				     (default 0.3) */
+				     (default 0.5) */
 	double min_tie_xof;     /**< and at least this much XOF with the core, so that a
 				     broker's small licit clients stay out (default 1,000,000) */
-	int core_rounds;        /**< rounds of core growth from the sources (default 4) */
+	int core_rounds;        /**< rounds of core growth from the sources (default 2) */
 	double min_source_xof;  /**< a cluster needs this much XOF on source records or with
 				     designated/armed vertices (default 1,000,000) */
 	int min_core;           /**< and at least this many flagged members (default 2) */
 	int max_evidence;       /**< evidence edges per cluster (default 40) */
 } iffa_clusters_params;
 
-#define IFFA_CLUSTERS_PARAMS_INIT {2, 150, 0, 1.0, 0.01, -1, 1, 0.3, 1e6, 4, 1e6, 2, 40}
+#define IFFA_CLUSTERS_PARAMS_INIT {2, 150, 0, 1.0, 0.01, -1, 1, 0.5, 1e6, 2, 1e6, 2, 40}
 
 /**
  * Clusters: weak components, then communities on the neighbourhood of the
