@@ -150,8 +150,9 @@ static void mark_failed(iffa_db *db, int64_t run, const char *message)
 	char id[32];
 	const char *p[2];
 	PGresult *res;
+	int reset = PQstatus(c) != CONNECTION_OK;
 
-	if (PQstatus(c) != CONNECTION_OK)
+	if (reset)
 		PQreset(c);
 	if (PQstatus(c) != CONNECTION_OK)
 		return;
@@ -165,7 +166,9 @@ static void mark_failed(iffa_db *db, int64_t run, const char *message)
 			   " finished_at = clock_timestamp() WHERE id = $1 AND status = 'running'",
 			   2, NULL, p, NULL, NULL, 0);
 	PQclear(res);
-	lock_run(db, run, 0);
+	/* a new session holds no lock; the old one's went with it */
+	if (!reset)
+		lock_run(db, run, 0);
 }
 
 int iffa_analyse(int64_t *out_run, iffa_db *db, const iffa_analysis *a,
