@@ -310,7 +310,8 @@ static void value_text(char *out, size_t size, const void *base, const iffa_para
 		snprintf(out, size, "%d", *(const int *)(const void *)field);
 		break;
 	case IFFA_PARAM_REAL:
-		snprintf(out, size, "%.17g", *(const double *)(const void *)field);
+		/* 15 digits give back any value typed with up to 15 */
+		snprintf(out, size, "%.15g", *(const double *)(const void *)field);
 		break;
 	case IFFA_PARAM_BOOL:
 		snprintf(out, size, "%s", *(const int *)(const void *)field ? "true" : "false");
