@@ -64,16 +64,21 @@ typedef struct {
 #define IFFA_CLUSTERS_PARAMS_INIT {2, 150, 0, 1.0, 0.01, -1, 1, 0.5, 1e6, 2, 1e6, 2, 40}
 
 /**
- * Clusters: weak components, then communities on the neighbourhood of the
- * sources, each scored by its exposure; only the members tied to the
- * sources by money are flagged. Findings of kind "exposed_cluster",
- * subject IFFA_SUBJECT_CLUSTER; members are the flagged core; evidence the
- * core's source edges first, then its heaviest internal edges.
- * Score: log10(1 + S / 1e6) * (0.5 + 0.5 * S / (I + B)) for S the source
- * XOF, I the XOF inside the community and B the XOF crossing its boundary.
+ * Clusters: weak components, then communities (Leiden or multilevel) on the
+ * neighbourhood of the sources, each scored by its exposure; only the
+ * members tied to the sources by money are flagged: a core grows from the
+ * seeds (source vertices and parties to source records), adding vertices
+ * with at least min_tie of their XOF (and min_tie_xof) with the core.
+ * Findings of kind "exposed_cluster", subject IFFA_SUBJECT_CLUSTER; members
+ * are the core members attached to the community; evidence their edges
+ * among the core, source money first, then by amount.
+ * Score: log10(1 + S / 1e6) * (0.5 + 0.5 * S / (I + B)) for S the XOF of
+ * source money touching the community, I the XOF inside it and B the XOF
+ * crossing its boundary. docs/ANALYSIS.md has the method.
  *
- * Time complexity: O(|V| + |E|) for components and pruning, plus Leiden on
- * the pruned graph (about O(|E'|) per iteration) and O(|E'| * core_rounds).
+ * Time complexity: O(|V| + |E|) for components and pruning, Leiden on the
+ * pruned graph (about O(|E'|) per iteration, after an O(|E'| log |E'|)
+ * merge of parallel edges) and O(|E| * core_rounds) for the core.
  * Seeds igraph's default RNG with p->seed (not thread-safe; igraph is not).
  *
  * @return 0, IFFA_EINVAL (bad parameters), IFFA_ENOMEM or IFFA_ERROR (igraph)

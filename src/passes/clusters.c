@@ -17,15 +17,18 @@
  *    resolution gamma / 2m turn it into modularity; Traag, Waltman & van
  *    Eck 2019) or multilevel (Blondel et al. 2008). igraph's RNG is
  *    seeded from the parameters.
- * 4. Per community, by hand: S the XOF of source records and of edges
- *    with a designated or armed-group vertex inside it, I the XOF inside,
- *    B the XOF crossing its boundary. Flagged members are not the whole
- *    community: a core grows from the seeds inside it, `core_rounds` times
- *    adding each member whose XOF with the core is at least `min_tie` of
- *    all its XOF (whole graph). A big background community around one
- *    designated vertex thus flags that vertex and those who trade mostly
- *    with it, not the merchants who took one payment from it.
- *    O(|E'| * core_rounds).
+ * 4. The flagged core, by hand: the seeds, then `core_rounds` times every
+ *    vertex whose XOF with the core is at least `min_tie` of all its XOF
+ *    (whole graph) and `min_tie_xof`. A big background community around
+ *    one designated vertex thus flags that vertex and those who trade
+ *    mostly with it, not the merchants who took one payment from it.
+ *    Growth crosses community borders (Leiden may cut a chain); a member
+ *    joins the group of the core vertex it has most money with.
+ *    O(|E| * core_rounds).
+ * 5. Per community, by hand: S the XOF of source records and of edges with
+ *    a designated or armed-group vertex touching it, I the XOF inside, B
+ *    the XOF crossing its boundary; reported when S >= min_source_xof and
+ *    at least min_core core members are attached to it.
  */
 #include <math.h>
 #include <stdlib.h>
