@@ -13,5 +13,7 @@
 #include "iffa/lists.h"
 #include "iffa/screen.h"
 #include "iffa/findings.h"
+#include "iffa/passes.h"
+#include "iffa/analyse.h"
 
 #endif

@@ -48,6 +48,9 @@ int iffa_cmd_generate(int argc, char **argv, const iffa_cli_global *g);
 int iffa_cmd_summary(int argc, char **argv, const iffa_cli_global *g);
 int iffa_cmd_lists(int argc, char **argv, const iffa_cli_global *g);
 int iffa_cmd_screen(int argc, char **argv, const iffa_cli_global *g);
+int iffa_cmd_analyse(int argc, char **argv, const iffa_cli_global *g);
+int iffa_cmd_findings(int argc, char **argv, const iffa_cli_global *g);
+int iffa_cmd_evaluate(int argc, char **argv, const iffa_cli_global *g);
 
 extern const char iffa_cmd_db_usage[];
 extern const char iffa_cmd_load_usage[];
@@ -55,5 +58,8 @@ extern const char iffa_cmd_generate_usage[];
 extern const char iffa_cmd_summary_usage[];
 extern const char iffa_cmd_lists_usage[];
 extern const char iffa_cmd_screen_usage[];
+extern const char iffa_cmd_analyse_usage[];
+extern const char iffa_cmd_findings_usage[];
+extern const char iffa_cmd_evaluate_usage[];
 
 #endif
