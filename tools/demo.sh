@@ -29,6 +29,18 @@ done
 echo
 "$iffa" summary --level account
 
+# Analysis: every pass on the flow graph, the top findings with their
+# evidence, then the run scored against the scenario's ground truth.
+echo
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+"$iffa" analyse --top 3 | tee "$out"
+run=$(sed -n 's/^Run \([0-9][0-9]*\):.*/\1/p' "$out" | head -n 1)
+if [ -n "$run" ] && [ -f "$data/truth.csv" ]; then
+	echo
+	"$iffa" evaluate "$run" --truth "$data/truth.csv"
+fi
+
 # Screening: the UN consolidated list as published, then two counterparties,
 # one listed under another spelling and one ordinary trader.
 echo
