@@ -14,5 +14,6 @@
 #include "iffa/screen.h"
 #include "iffa/findings.h"
 #include "iffa/crypto.h"
+#include "iffa/share.h"
 
 #endif
