@@ -24,6 +24,10 @@ static const iffa_cli_command commands[] = {
 	{"summary", iffa_cmd_summary, "read the flow graph and summarise it", iffa_cmd_summary_usage},
 	{"lists", iffa_cmd_lists, "import sanctions lists and show their versions", iffa_cmd_lists_usage},
 	{"screen", iffa_cmd_screen, "screen counterparties against the sanctions lists", iffa_cmd_screen_usage},
+	{"keygen", iffa_cmd_keygen, "make an Ed25519 key pair for signing", iffa_cmd_keygen_usage},
+	{"sign", iffa_cmd_sign, "sign a directory: MANIFEST and MANIFEST.sig", iffa_cmd_sign_usage},
+	{"verify", iffa_cmd_verify, "check a signed directory file by file", iffa_cmd_verify_usage},
+	{"share", iffa_cmd_share, "pseudonymised flows for other FIUs, and matching them", iffa_cmd_share_usage},
 	{"help", cmd_help, "show help for a command", help_usage},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
