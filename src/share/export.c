@@ -3,11 +3,11 @@
  * replaced by its pseudonym (key.c), as CSV (docs/FORMATS.md, "Shared
  * pseudonymised flows").
  *
- * One REPEATABLE READ READ ONLY snapshot, two parameterised queries over
- * the same flows: the first looks for a flow whose currency has no rate
- * (the export is refused, naming it), the second groups the flows by
- * (kind, from, to, countries, UTC month, channel) with counts and XOF sums
- * rounded to whole francs. Rows stream in single-row mode; each is
+ * One REPEATABLE READ READ ONLY snapshot and one parameterised query: it
+ * groups the flows by (kind, from, to, UTC month, channel) with counts and
+ * XOF sums rounded to whole francs, and counts the flows whose currency has
+ * no rate; when there are any, a second query names the first and the
+ * export is refused. Rows stream in single-row mode; each is
  * pseudonymised as it arrives, so raw identifiers are held one row at a
  * time. The pseudonymised rows are then sorted by pseudonym (an order that
  * says nothing about the identifiers), and rows whose identifiers become
@@ -27,57 +27,75 @@
 
 /* Each record becomes one flow or more; the window [$1, $2) applies to the
  * record's time, NULL meaning unbounded. Money of a gold lot goes from the
- * buyer to the seller. Countries are the accounts' and the parties'. */
+ * buyer to the seller. Flows carry database ids until they are grouped;
+ * references and countries are joined to the groups, which are fewer. */
 #define FLOWS_SQL                                                                          \
 	"WITH f AS ("                                                                      \
 	" SELECT 'transfer'::text AS kind, t.id, 'account'::text AS from_type,"            \
-	"  fa.ref AS from_ref, fa.country::text AS from_country, 'account'::text AS to_type," \
-	"  ta.ref AS to_ref, ta.country::text AS to_country, t.ts AS at, t.channel,"        \
-	"  t.amount, t.currency::text AS currency"                                        \
-	" FROM transfer t JOIN account fa ON fa.id = t.from_account"                        \
-	"  JOIN account ta ON ta.id = t.to_account"                                        \
+	"  t.from_account AS from_id, 'account'::text AS to_type, t.to_account AS to_id,"  \
+	"  t.ts AS at, t.channel, t.amount, t.currency::text AS currency"                 \
+	" FROM transfer t"                                                                 \
 	" WHERE ($1::date IS NULL OR t.ts >= ($1::date)::timestamp AT TIME ZONE 'UTC')"     \
 	"  AND ($2::date IS NULL OR t.ts < ($2::date)::timestamp AT TIME ZONE 'UTC')"       \
 	" UNION ALL"                                                                       \
-	" SELECT 'ransom', r.id, 'party', pf.ref, pf.country, 'party', pt.ref, pt.country," \
-	"  r.paid_at, 'none', r.amount, r.currency"                                        \
+	" SELECT 'ransom', r.id, 'party', h.path[i], 'party', h.path[i + 1], r.paid_at,"   \
+	"  'none', r.amount, r.currency"                                                   \
 	" FROM ransom r"                                                                   \
 	"  CROSS JOIN LATERAL (SELECT ARRAY[r.payer] || coalesce(array_agg(l.party_id"     \
 	"   ORDER BY l.seq), '{}'::bigint[]) || r.recipient AS path"                       \
 	"   FROM ransom_leg l WHERE l.ransom_id = r.id) h"                                 \
 	"  CROSS JOIN LATERAL generate_series(1, cardinality(h.path) - 1) AS i"            \
-	"  JOIN party pf ON pf.id = h.path[i] JOIN party pt ON pt.id = h.path[i + 1]"       \
 	" WHERE ($1::date IS NULL OR r.paid_at >= ($1::date)::timestamp AT TIME ZONE 'UTC')" \
 	"  AND ($2::date IS NULL OR r.paid_at < ($2::date)::timestamp AT TIME ZONE 'UTC')"  \
 	" UNION ALL"                                                                       \
-	" SELECT 'gold_lot', g.id, 'party', pb.ref, pb.country, 'party', ps.ref, ps.country," \
-	"  g.traded_at, 'none', g.value, g.currency"                                       \
-	" FROM gold_lot g JOIN party pb ON pb.id = g.buyer JOIN party ps ON ps.id = g.seller" \
+	" SELECT 'gold_lot', g.id, 'party', g.buyer, 'party', g.seller, g.traded_at,"      \
+	"  'none', g.value, g.currency"                                                    \
+	" FROM gold_lot g"                                                                 \
 	" WHERE ($1::date IS NULL OR g.traded_at >= ($1::date)::timestamp AT TIME ZONE 'UTC')" \
 	"  AND ($2::date IS NULL OR g.traded_at < ($2::date)::timestamp AT TIME ZONE 'UTC')" \
 	" UNION ALL"                                                                       \
-	" SELECT 'levy', v.id, 'party', pp.ref, pp.country, 'party', pc.ref, pc.country,"  \
-	"  v.levied_at, 'none', v.amount, v.currency"                                      \
-	" FROM levy v JOIN party pp ON pp.id = v.payer JOIN party pc ON pc.id = v.collector" \
+	" SELECT 'levy', v.id, 'party', v.payer, 'party', v.collector, v.levied_at,"       \
+	"  'none', v.amount, v.currency"                                                   \
+	" FROM levy v"                                                                     \
 	" WHERE ($1::date IS NULL OR v.levied_at >= ($1::date)::timestamp AT TIME ZONE 'UTC')" \
 	"  AND ($2::date IS NULL OR v.levied_at < ($2::date)::timestamp AT TIME ZONE 'UTC')" \
+	"), r AS ("                                                                        \
+	" SELECT currency::text AS currency, valid_from, lead(valid_from) OVER"            \
+	"  (PARTITION BY currency ORDER BY valid_from) AS valid_to, xof_per_unit"         \
+	" FROM fx_rate"                                                                    \
 	"), x AS ("                                                                        \
-	" SELECT f.*, CASE WHEN f.currency = 'XOF' THEN 1::numeric ELSE"                   \
-	"  (SELECT r.xof_per_unit FROM fx_rate r WHERE r.currency = f.currency"            \
-	"   AND r.valid_from <= (f.at AT TIME ZONE 'UTC')::date"                          \
-	"   ORDER BY r.valid_from DESC LIMIT 1) END AS rate"                              \
-	" FROM f) "
+	" SELECT f.*, CASE WHEN f.currency = 'XOF' THEN 1::numeric ELSE r.xof_per_unit END"  \
+	"  AS rate"                                                                        \
+	" FROM f LEFT JOIN r ON r.currency = f.currency"                                   \
+	"  AND r.valid_from <= (f.at AT TIME ZONE 'UTC')::date"                           \
+	"  AND (r.valid_to IS NULL OR (f.at AT TIME ZONE 'UTC')::date < r.valid_to)"      \
+	") "
 
+/* The flow a missing rate is reported on (run only when there is one). */
 #define MISSING_RATE_SQL                                                                   \
 	FLOWS_SQL "SELECT kind, id, currency, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"  \
 		  " FROM x WHERE rate IS NULL ORDER BY at, kind, id LIMIT 1"
 
+/* Rate lookups join the rate's validity interval (lead() over fx_rate): a
+ * hash join on the currency, where a subquery per flow cost an index scan
+ * each. The last column counts flows without a rate. */
 #define GROUPS_SQL                                                                         \
-	FLOWS_SQL "SELECT kind, from_type, from_ref, coalesce(from_country, ''), to_type,"  \
-		  " to_ref, coalesce(to_country, ''),"                                      \
-		  " to_char(at AT TIME ZONE 'UTC', 'YYYY-MM'), channel, count(*),"          \
-		  " round(sum(amount * rate))::bigint"                                      \
-		  " FROM x GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
+	FLOWS_SQL ", g AS ("                                                               \
+		  " SELECT kind, from_type, from_id, to_type, to_id,"                      \
+		  "  date_trunc('month', at AT TIME ZONE 'UTC') AS month, channel,"          \
+		  "  count(*) AS n, sum(amount * rate) AS xof,"                              \
+		  "  count(*) FILTER (WHERE rate IS NULL) AS unrated"                       \
+		  " FROM x GROUP BY 1, 2, 3, 4, 5, 6, 7)"                                   \
+		  " SELECT g.kind, g.from_type, coalesce(fa.ref, fp.ref),"                  \
+		  "  coalesce(fa.country::text, fp.country::text, ''), g.to_type,"          \
+		  "  coalesce(ta.ref, tp.ref), coalesce(ta.country::text, tp.country::text, ''),"  \
+		  "  to_char(g.month, 'YYYY-MM'), g.channel, g.n, round(g.xof)::bigint,"    \
+		  "  g.unrated"                                                             \
+		  " FROM g"                                                                 \
+		  "  LEFT JOIN account fa ON g.from_type = 'account' AND fa.id = g.from_id" \
+		  "  LEFT JOIN party fp ON g.from_type = 'party' AND fp.id = g.from_id"     \
+		  "  LEFT JOIN account ta ON g.to_type = 'account' AND ta.id = g.to_id"     \
+		  "  LEFT JOIN party tp ON g.to_type = 'party' AND tp.id = g.to_id"
 
 /* One group, pseudonymised. Field order is the sort order. */
 typedef struct {
@@ -95,6 +113,7 @@ typedef struct {
 	group *v;
 	size_t n, cap;
 	long long flows;
+	long long unrated; /* flows without a rate (the export is then refused) */
 } exporter;
 
 /* Days in a month of the proleptic Gregorian calendar. */
@@ -158,6 +177,13 @@ static int take_row(exporter *x, const PGresult *res)
 	kind = iffa_share__lookup(iffa_share__kinds, iffa_share__nkinds, PQgetvalue(res, 0, 0));
 	channel = iffa_share__lookup(iffa_share__channels, iffa_share__nchannels,
 				     PQgetvalue(res, 0, 8));
+	if (PQgetisnull(res, 0, 2) || PQgetisnull(res, 0, 5))
+		return iffa_error_set(IFFA_EDB, "reading the flows: a %s names an account or party "
+						"that does not exist",
+				      PQgetvalue(res, 0, 0));
+	x->unrated += atoll(PQgetvalue(res, 0, 11));
+	if (x->unrated > 0)
+		return 0; /* the export is refused; the rest is drained */
 	if (kind < 0 || channel < 0 || subject_of(&fs, PQgetvalue(res, 0, 1)) < 0 ||
 	    subject_of(&ts, PQgetvalue(res, 0, 4)) < 0 || strlen(PQgetvalue(res, 0, 3)) > 2 ||
 	    strlen(PQgetvalue(res, 0, 6)) > 2 || strlen(PQgetvalue(res, 0, 7)) != 7)
@@ -342,18 +368,23 @@ int iffa_share_export(iffa_share_export_result *out, iffa_db *db, const char *pa
 	 * against 20 ms for the whole query without it. */
 	if ((error = iffa_db__exec(db, "starting the export", "SET LOCAL jit = off", 0, NULL)) < 0)
 		goto done;
-	if ((error = iffa_db__query(&res, db, "looking for flows without a rate", MISSING_RATE_SQL,
-				    2, p)) < 0)
+	if ((error = read_groups(&x, p)) < 0)
 		goto done;
-	if (PQntuples(res) > 0) {
+	if (x.unrated > 0) {
+		if ((error = iffa_db__query(&res, db, "looking for the flow without a rate",
+					    MISSING_RATE_SQL, 2, p)) < 0)
+			goto done;
+		if (PQntuples(res) != 1) {
+			error = iffa_error_set(IFFA_EDB, "%lld flows without a rate, none found again",
+					       x.unrated);
+			goto done;
+		}
 		error = iffa_error_set(IFFA_EINVAL, "%s %s: no fx_rate for %s on or before %s; "
 						    "nothing was written",
 				       PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
 				       PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3));
 		goto done;
 	}
-	if ((error = read_groups(&x, p)) < 0)
-		goto done;
 	in_tx = 0;
 	if ((error = iffa_db__exec(db, "ending the export", "COMMIT", 0, NULL)) < 0)
 		goto done;
