@@ -15,5 +15,7 @@
 #include "iffa/findings.h"
 #include "iffa/passes.h"
 #include "iffa/analyse.h"
+#include "iffa/crypto.h"
+#include "iffa/share.h"
 
 #endif

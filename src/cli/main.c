@@ -29,6 +29,10 @@ static const iffa_cli_command commands[] = {
 	{"findings", iffa_cmd_findings, "list the findings of an analysis run", iffa_cmd_findings_usage},
 	{"evaluate", iffa_cmd_evaluate, "score a run's flagged accounts against a ground truth",
 	 iffa_cmd_evaluate_usage},
+	{"keygen", iffa_cmd_keygen, "make an Ed25519 key pair for signing", iffa_cmd_keygen_usage},
+	{"sign", iffa_cmd_sign, "sign a directory: MANIFEST and MANIFEST.sig", iffa_cmd_sign_usage},
+	{"verify", iffa_cmd_verify, "check a signed directory file by file", iffa_cmd_verify_usage},
+	{"share", iffa_cmd_share, "pseudonymised flows for other FIUs, and matching them", iffa_cmd_share_usage},
 	{"help", cmd_help, "show help for a command", help_usage},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
