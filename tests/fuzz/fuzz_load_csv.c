@@ -4,13 +4,13 @@
  *
  * Input: one option byte, then the file.
  *   bits 0-2  record kind whose header is matched (spec.c)
- *   bits 3-4  padding put before the file, so that the reader's 64 KiB
- *             block boundary falls inside the fuzzed bytes although inputs
- *             stay small: 0 and 1 none (padded inputs run slower, so they
- *             are the rarer case), 2 blank lines, 3 one long first field
- *   bit 5     that long field is quoted
- *   bits 6-7  with the file's size, where the boundary falls: bits * 13 +
- *             size % 13 bytes into the file
+ *   bits 3-5  when all set, one long first field is put before the file, so
+ *             that the record limit (64 KiB) falls in its first 64 bytes:
+ *             padded inputs run slower, so they are the rarer case
+ *   bit 6     that long field is quoted
+ *
+ * The fuzzing build reads in 61-byte blocks (csv.c), so block boundaries
+ * fall everywhere in small inputs.
  *
  * Properties checked besides memory safety and undefined behaviour:
  *   - the reader ends with 1/0/IFFA_EINVAL/IFFA_EIO and a message;
@@ -31,7 +31,6 @@
 #include "load/field.h"
 #include "load/spec.h"
 
-#define BLOCK 65536                 /* the reader's block size (csv.c) */
 #define NOW INT64_C(1767225600)     /* 2026-01-01T00:00Z: runs are reproducible */
 
 static iffa_load__codes codes;
@@ -258,13 +257,12 @@ static void check_record(iffa_load__csv *r)
 
 static unsigned char *pad(const uint8_t *data, size_t size, unsigned opt, size_t *out_len)
 {
-	unsigned mode = (opt >> 3) & 3;
-	size_t before = mode < 2 ? 0 : BLOCK - ((opt >> 6) * 13 + size % 13);
+	size_t before = (opt & 0x38) == 0x38 ? IFFA_LOAD__CSV_MAX_RECORD - size % 64 : 0;
 	unsigned char *buf = malloc(before + size + 1);
 
 	FUZZ_ASSERT(buf, "out of memory");
-	memset(buf, mode == 2 ? '\n' : 'x', before);
-	if (mode == 3 && (opt & 32))
+	memset(buf, 'x', before);
+	if (before && (opt & 0x40))
 		buf[0] = '"';
 	memcpy(buf + before, data, size);
 	*out_len = before + size;
