@@ -11,12 +11,14 @@
 # with clang and IFFA_FUZZ=ON, builds the harnesses, and runs each under
 # `nice` on a copy of its corpus (tests/fuzz/corpus/<h>, the samples of
 # tests/resources, the crashers of tests/resources/fuzz/<h>) in
-# build-fuzz/run/<h>/, keeping its log and any crash, leak, timeout or
-# out-of-memory input in build-fuzz/run/<h>/artifacts/. libFuzzer stops a
-# harness at its first crash. Exit status 1 when any harness crashed.
+# build-fuzz/run/<h>/corpus, which keeps growing from run to run, with its
+# log and any crash, leak, timeout or out-of-memory input in
+# build-fuzz/run/<h>/artifacts/. libFuzzer stops a harness at its first
+# crash. Exit status 1 when any harness crashed.
 #
 # Environment: FUZZ_RSS_MB (default 2048), FUZZ_TIMEOUT (seconds per input,
-# default 10), FUZZ_NICE (default 10), FUZZ_ARGS (more libFuzzer options).
+# default 10), FUZZ_NICE (default 10), FUZZ_FRESH=1 (start from the seeds
+# again), FUZZ_ARGS (more libFuzzer options).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -90,7 +92,10 @@ rows=()
 failed=0
 for h in "${harnesses[@]}"; do
 	run="$build/run/$h"
-	rm -rf "$run"
+	# The corpus grown by earlier runs is kept (FUZZ_FRESH=1 starts over);
+	# the log and the artifacts are this run's.
+	[ "${FUZZ_FRESH:-0}" = 1 ] && rm -rf "$run"
+	rm -rf "$run/artifacts" "$run/log"
 	mkdir -p "$run/corpus" "$run/artifacts"
 	seeds "$h" "$run/corpus"
 	args=(-max_len="$(max_len "$h")" -rss_limit_mb="${FUZZ_RSS_MB:-2048}"
