@@ -59,3 +59,51 @@ Test(lists_hostile, a_record_of_too_many_fields_is_refused_before_it_costs_memor
 	iffa_lists__parsed_dispose(&p);
 	free(text);
 }
+
+/*
+ * The prolog check read 64 KiB and took a "<" at the very end of them for
+ * the root element, so a DOCTYPE after 64 KiB of comments reached libxml2,
+ * which parses the internal subset before the reader reports it.
+ */
+Test(lists_hostile, a_doctype_past_a_64_kib_prolog_is_refused_before_libxml2)
+{
+	static const char decl[] = "<?xml version=\"1.0\"?>\n<!--";
+	static const char rest[] = "<!DOCTYPE CONSOLIDATED_LIST [<!ENTITY a \"b\">]>"
+				   "<CONSOLIDATED_LIST>&a;</CONSOLIDATED_LIST>\n";
+	size_t at = 65534; /* where the "<" of <!DOCTYPE falls: the last byte read */
+	size_t n = at + sizeof(rest) - 1;
+	char *text = malloc(n);
+	iffa_lists__parsed p;
+
+	cr_assert_not_null(text);
+	memcpy(text, decl, sizeof(decl) - 1);
+	memset(text + sizeof(decl) - 1, 'x', at - 3 - (sizeof(decl) - 1));
+	memcpy(text + at - 3, "-->", 3);
+	memcpy(text + at, rest, sizeof(rest) - 1);
+	cr_assert_eq(read_list(&p, "un-xml", text, n), IFFA_EINVAL);
+	cr_assert(strstr(iffa_error_last(), ":2: prolog longer than 64 KiB"), "%s",
+		  iffa_error_last());
+	iffa_lists__parsed_dispose(&p);
+	free(text);
+}
+
+/* A prolog just short of 64 KiB still passes. */
+Test(lists_hostile, a_long_prolog_below_64_kib_is_read)
+{
+	static const char decl[] = "<?xml version=\"1.0\"?>\n<!--";
+	static const char rest[] = "<CONSOLIDATED_LIST dateGenerated=\"2021-06-01\"/>\n";
+	size_t at = 65000;
+	size_t n = at + sizeof(rest) - 1;
+	char *text = malloc(n);
+	iffa_lists__parsed p;
+
+	cr_assert_not_null(text);
+	memcpy(text, decl, sizeof(decl) - 1);
+	memset(text + sizeof(decl) - 1, 'x', at - 3 - (sizeof(decl) - 1));
+	memcpy(text + at - 3, "-->", 3);
+	memcpy(text + at, rest, sizeof(rest) - 1);
+	cr_assert_eq(read_list(&p, "un-xml", text, n), 0, "%s", iffa_error_last());
+	cr_assert_str_eq(p.published_at, "2021-06-01");
+	iffa_lists__parsed_dispose(&p);
+	free(text);
+}
