@@ -208,7 +208,9 @@ static int finish_group(un_reader *r)
 			char *end1 = NULL, *end2 = NULL;
 			long f = strtol(from ? from : to, &end1, 10);
 			long t = strtol(to ? to : from, &end2, 10);
-			if (*end1 || *end2)
+			/* Bounded before the cast to int, which would turn
+			 * 4294969196 into 1900. */
+			if (*end1 || *end2 || f < 0 || f > 9999 || t < 0 || t > 9999)
 				return iffa_error_set(IFFA_EINVAL, "%s: %s: FROM_YEAR/TO_YEAR "
 						      "'%s'/'%s' are not years", p->path, what,
 						      from ? from : "", to ? to : "");

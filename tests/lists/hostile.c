@@ -107,3 +107,21 @@ Test(lists_hostile, a_long_prolog_below_64_kib_is_read)
 	iffa_lists__parsed_dispose(&p);
 	free(text);
 }
+
+/* FROM_YEAR 4294969196 went through (int) and came out as 1900. */
+Test(lists_hostile, years_of_birth_beyond_an_int_are_not_wrapped)
+{
+	static const char xml[] =
+		"<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL>"
+		"<FIRST_NAME>A</FIRST_NAME><REFERENCE_NUMBER>QDi.1</REFERENCE_NUMBER>"
+		"<INDIVIDUAL_DATE_OF_BIRTH><TYPE_OF_DATE>BETWEEN</TYPE_OF_DATE>"
+		"<FROM_YEAR>4294969196</FROM_YEAR><TO_YEAR>4294969200</TO_YEAR>"
+		"</INDIVIDUAL_DATE_OF_BIRTH></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>\n";
+	iffa_lists__parsed p;
+
+	cr_assert_eq(read_list(&p, "un-xml", xml, sizeof(xml) - 1), IFFA_EINVAL, "read as %zu "
+		     "entries", p.nentries);
+	cr_assert(strstr(iffa_error_last(), "'4294969196'/'4294969200' are not years"), "%s",
+		  iffa_error_last());
+	iffa_lists__parsed_dispose(&p);
+}
