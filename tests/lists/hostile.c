@@ -125,3 +125,17 @@ Test(lists_hostile, years_of_birth_beyond_an_int_are_not_wrapped)
 		  iffa_error_last());
 	iffa_lists__parsed_dispose(&p);
 }
+
+/* After the BOM was cut, a line of blanks was tested with strspn() past its end. */
+Test(lists_hostile, a_blank_first_line_after_a_bom_is_skipped)
+{
+	static const char ftm[] = "\xef\xbb\xbf   \n"
+				  "{\"id\": \"x1\", \"schema\": \"Person\", "
+				  "\"properties\": {\"name\": [\"A B\"]}}\n";
+	iffa_lists__parsed p;
+
+	cr_assert_eq(read_list(&p, "ftm", ftm, sizeof(ftm) - 1), 0, "%s", iffa_error_last());
+	cr_assert_eq(p.nentries, 1);
+	cr_assert_str_eq(p.entries[0].name, "A B");
+	iffa_lists__parsed_dispose(&p);
+}
