@@ -78,7 +78,7 @@ typedef struct {
 
 #define IFFA_TYPOLOGIES_PARAMS_INIT                                                            \
 	{1000000.0, 5000000.0, 0.5, 14 * IFFA_TYPOLOGIES_DAY, 5, 0.5, 10 * IFFA_TYPOLOGIES_DAY, \
-	 0.25, 3, 6, 30 * IFFA_TYPOLOGIES_DAY, 1, 1000000.0, 0.8, 1.05, 3, 50000000}
+	 0.25, 3, 6, 30 * IFFA_TYPOLOGIES_DAY, 1, 1000000.0, 0.95, 1.005, 3, 50000000}
 
 /** What the typologies pass did, for the run record. */
 typedef struct {
