@@ -58,17 +58,33 @@ typedef struct {
 				      too often a loan and its repayment) */
 	int max_cycle_len;       /**< most edges; 6, at most 12 */
 	int64_t cycle_window;    /**< first to last hop of a cycle; 30 days */
+	int64_t cycle_max_dwell; /**< time order only: money leaves each account at
+				      most this long after it arrived (pass-through);
+				      7 days */
 	int cycle_time_order;    /**< 1: hops in time order (money must arrive before
 				      it leaves); 0: any order (for data whose steps
 				      are not ordered, e.g. AMLSim) */
 	double cycle_min_amount; /**< per-flow XOF of every hop at least; 1,000,000 */
 	double cycle_min_retain; /**< each hop carries at least this share of the hop
-				      before it; 0.8 */
-	double cycle_max_grow;   /**< and at most this multiple of it; 1.05 */
+				      before it; 0.95 (a round trip keeps 1-3 % per
+				      hop; at 0.8 chains of ordinary payments closed
+				      by chance) */
+	double cycle_max_grow;   /**< and at most this multiple of it; 1.005 (money
+				      does not grow on the way; the 0.5 % is for
+				      rounding and exchange rates) */
+	double cycle_min_devotion; /**< every account of the ring but the origin
+				      received at least this share of all its
+				      inflows through the ring (a round trip's hops
+				      are there for it; busy merchants trading back
+				      and forth are not); 0.2 */
 	int cycle_max_repeats;   /**< the same ring of accounts turning more often
 				      than this (distinct loops, time order only) is
 				      routine cash pooling, not reported; 3; 0 for
 				      no limit */
+	int owner_accounts;      /**< 1: members also hold every other vertex of a
+				      member's owning party (at account level: the
+				      person's other wallets and accounts; the
+				      subject of an investigation is the party); 1 */
 	int64_t max_steps;       /**< search budget: edges looked at by the cycle
 				      search over the whole graph; the search stops
 				      (and says so in the stats) past it; 50,000,000 */
@@ -78,7 +94,8 @@ typedef struct {
 
 #define IFFA_TYPOLOGIES_PARAMS_INIT                                                            \
 	{1000000.0, 5000000.0, 0.5, 14 * IFFA_TYPOLOGIES_DAY, 5, 0.5, 10 * IFFA_TYPOLOGIES_DAY, \
-	 0.25, 3, 6, 30 * IFFA_TYPOLOGIES_DAY, 1, 1000000.0, 0.95, 1.005, 3, 50000000}
+	 0.25, 3, 6, 30 * IFFA_TYPOLOGIES_DAY, 7 * IFFA_TYPOLOGIES_DAY, 1, 1000000.0, 0.95,   \
+	 1.005, 0.2, 3, 1, 50000000}
 
 /** What the typologies pass did, for the run record. */
 typedef struct {
@@ -89,6 +106,7 @@ typedef struct {
 	size_t gather_scatter;
 	size_t cycles_found;     /**< distinct time-respecting loops found */
 	size_t cycles_routine;   /**< of which dropped as routine (repeats) */
+	size_t cycles_busy;      /**< of which dropped: a hop's inflows are mostly other money */
 	size_t cycle_rings;      /**< cycle findings (one per ring of accounts) */
 	int64_t steps;           /**< edges looked at by the cycle search */
 	int truncated;           /**< 1 when max_steps stopped the search */

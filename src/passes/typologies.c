@@ -21,8 +21,9 @@
  * get_all_simple_paths knows no time, so the search is ours: from every
  * vertex, a depth-first search over out-edges sorted by time, keeping a
  * path simple, its hops in time order (each hop leaves no earlier than the
- * previous one arrived; on an aggregated graph an edge is the interval
- * [first, last]), all of it inside cycle_window, every hop at least
+ * previous one arrived, and no later than cycle_max_dwell after it; on an
+ * aggregated graph an edge is the interval [first, last]), all of it
+ * inside cycle_window, every hop at least
  * cycle_min_amount and between cycle_min_retain and cycle_max_grow times
  * the hop before it, at most max_cycle_len hops. Among parallel edges to
  * one next vertex only the earliest that fits is followed (it dominates the
@@ -34,9 +35,12 @@
  * the window and length L in the worst case; max_steps bounds it and the
  * stats say when it stopped the search. Rings that turn more than
  * cycle_max_repeats times (distinct closing flows) are routine cash
- * pooling between sister firms and are dropped.
+ * pooling between sister firms and are dropped, and so are rings through
+ * a busy account for which the ring's money is less than
+ * cycle_min_devotion of all it receives (merchants trading back and forth).
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +70,8 @@ typedef struct {
 	int64_t *stamp;             /* scratch, per vertex */
 	int64_t *mark;              /* scratch, per vertex (scatter-gather) */
 	int64_t serial;
+	igraph_integer_t *by_owner; /* vertices with an owner, ordered by it */
+	igraph_integer_t nowned;
 } ctx;
 
 /* One fan found: hub and its small accounts (members[first .. first+n)). */
@@ -140,7 +146,8 @@ static int check_params(const iffa_typologies_params *p)
 	if (!(p->near_low > 0 && p->near_low < 1))
 		return iffa_error_set(IFFA_EINVAL, "typologies: near_low must be in (0, 1), not %g",
 				      p->near_low);
-	if (p->fan_window <= 0 || p->onward_window < 0 || p->cycle_window <= 0)
+	if (p->fan_window <= 0 || p->onward_window < 0 || p->cycle_window <= 0 ||
+	    p->cycle_max_dwell <= 0)
 		return iffa_error_set(IFFA_EINVAL, "typologies: windows must be > 0");
 	if (p->min_fan < 2)
 		return iffa_error_set(IFFA_EINVAL, "typologies: min_fan must be at least 2, not %d",
@@ -159,6 +166,8 @@ static int check_params(const iffa_typologies_params *p)
 		return iffa_error_set(IFFA_EINVAL,
 				      "typologies: need 0 < cycle_min_retain <= cycle_max_grow and "
 				      "cycle_min_amount >= 0");
+	if (!(p->cycle_min_devotion >= 0 && p->cycle_min_devotion <= 1))
+		return iffa_error_set(IFFA_EINVAL, "typologies: cycle_min_devotion must be in [0, 1]");
 	if (p->cycle_max_repeats < 0 || p->max_steps <= 0)
 		return iffa_error_set(IFFA_EINVAL,
 				      "typologies: cycle_max_repeats must be >= 0 and max_steps > 0");
@@ -353,6 +362,73 @@ static int add_edge(igraph_integer_t **ev, size_t *n, size_t *cap, igraph_intege
 	return 0;
 }
 
+static int by_owner_cmp(const void *a, const void *b)
+{
+	const ctx *c = sort_ctx;
+	igraph_integer_t x = *(const igraph_integer_t *)a, y = *(const igraph_integer_t *)b;
+
+	if (c->g->vparty[x] != c->g->vparty[y])
+		return c->g->vparty[x] < c->g->vparty[y] ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* Vertices by owning party, for owner_accounts. */
+static int owners_index(ctx *c)
+{
+	c->by_owner = malloc((size_t)(c->nv ? c->nv : 1) * sizeof(*c->by_owner));
+	if (!c->by_owner)
+		return iffa_error_set(IFFA_ENOMEM, "typologies: out of memory");
+	for (igraph_integer_t v = 0; v < c->nv; v++)
+		if (c->g->vparty[v] >= 0)
+			c->by_owner[c->nowned++] = v;
+	sort_ctx = c;
+	if (c->nowned > 1)
+		qsort(c->by_owner, (size_t)c->nowned, sizeof(*c->by_owner), by_owner_cmp);
+	return 0;
+}
+
+/*
+ * Add the finding. With owner_accounts, the members first get every other
+ * vertex of their owners (stamped `s` like the members already there).
+ */
+static int emit(ctx *c, const char *kind, iffa_subject_type st, igraph_integer_t subject,
+		double score, const igraph_integer_t *ev, size_t ne, igraph_integer_t **mem,
+		size_t *nm, size_t *capm, int64_t s, const char *fmt, ...)
+	__attribute__((format(printf, 12, 13)));
+
+static int emit(ctx *c, const char *kind, iffa_subject_type st, igraph_integer_t subject,
+		double score, const igraph_integer_t *ev, size_t ne, igraph_integer_t **mem,
+		size_t *nm, size_t *capm, int64_t s, const char *fmt, ...)
+{
+	char reason[512];
+	va_list ap;
+	size_t n0 = *nm;
+	int error = 0;
+
+	for (size_t i = 0; i < n0 && c->p->owner_accounts && !error; i++) {
+		int64_t party = c->g->vparty[(*mem)[i]];
+		igraph_integer_t a = 0, b = c->nowned;
+		if (party < 0)
+			continue;
+		while (a < b) {
+			igraph_integer_t m = a + (b - a) / 2;
+			if (c->g->vparty[c->by_owner[m]] < party)
+				a = m + 1;
+			else
+				b = m;
+		}
+		for (; a < c->nowned && c->g->vparty[c->by_owner[a]] == party && !error; a++)
+			error = add_member(c, mem, nm, capm, c->by_owner[a], s);
+	}
+	if (error)
+		return error;
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	return iffa_findings_add(c->out, PASS, kind, st, subject, score, ev, ne, *mem, *nm, "%s",
+				 reason);
+}
+
 static void fmt_days(char *buf, size_t size, int64_t us)
 {
 	snprintf(buf, size, "%.1f days", (double)us / (double)IFFA_TYPOLOGIES_DAY);
@@ -406,20 +482,20 @@ static int report_fan(ctx *c, const fans *F, const fan *f)
 	vname(hub, sizeof(hub), g, f->hub);
 	fmt_days(span, sizeof(span), f->tmax - f->tmin);
 	if (f->dir == 0)
-		error = iffa_findings_add(
-			c->out, PASS, "fan_in",
+		error = emit(
+			c, "fan_in",
 			g->level == IFFA_LEVEL_PARTY ? IFFA_SUBJECT_PARTY : IFFA_SUBJECT_ACCOUNT, f->hub,
-			f->score, ev, ne, mem, nm,
+			f->score, ev, ne, &mem, &nm, &capm, s,
 			"fan-in: %zu small accounts (%d within %lld days) sent %s %.0f XOF just under "
 			"the reporting threshold over %s, %.0f%% of what they send; %zu onward "
 			"payment(s) of %.0f XOF",
 			f->n, f->inwin, (long long)(p->fan_window / IFFA_TYPOLOGIES_DAY), hub, f->total,
 			span, 100 * f->devotion, nbenef, onward);
 	else
-		error = iffa_findings_add(
-			c->out, PASS, "fan_out",
+		error = emit(
+			c, "fan_out",
 			g->level == IFFA_LEVEL_PARTY ? IFFA_SUBJECT_PARTY : IFFA_SUBJECT_ACCOUNT, f->hub,
-			f->score, ev, ne, mem, nm,
+			f->score, ev, ne, &mem, &nm, &capm, s,
 			"fan-out: %s sent %.0f XOF just under the reporting threshold to %zu small "
 			"accounts (%d within %lld days) over %s, %.0f%% of what they receive",
 			hub, f->total, f->n, f->inwin, (long long)(p->fan_window / IFFA_TYPOLOGIES_DAY),
@@ -444,7 +520,7 @@ static int combine_fans(ctx *c, const fans *F)
 	const iffa_flowgraph *g = c->g;
 	size_t *start = NULL, *list = NULL, total = 0, *pairs = NULL, npairs = 0, cappairs = 0;
 	igraph_integer_t *mem = NULL, *ev = NULL;
-	size_t nm = 0, capm = 0, ne = 0, cape = 0;
+	size_t nm = 0, capm = 0, ne = 0, cape = 0, nshared = 0;
 	int error = 0;
 	char a[64], b[64];
 
@@ -535,14 +611,15 @@ static int combine_fans(ctx *c, const fans *F)
 					error = add_edge(&ev, &ne, &cape, F->ev[G->efirst + i]);
 			if (error)
 				break;
+			nshared = nm - 2;
 			vname(a, sizeof(a), g, S->hub);
 			vname(b, sizeof(b), g, G->hub);
-			error = iffa_findings_add(
-				c->out, PASS, "scatter_gather", IFFA_SUBJECT_CLUSTER, -1,
-				fmin(1.0, fmax(S->score, G->score) + 0.1), ev, ne, mem, nm,
+			error = emit(
+				c, "scatter_gather", IFFA_SUBJECT_CLUSTER, -1,
+				fmin(1.0, fmax(S->score, G->score) + 0.1), ev, ne, &mem, &nm, &capm, s2,
 				"scatter-gather: %s split %.0f XOF over %zu small accounts just under "
 				"the threshold and %s gathered it from them",
-				a, S->total, nm - 2, b);
+				a, S->total, nshared, b);
 			if (!error)
 				c->st->scatter_gather++;
 		}
@@ -567,9 +644,9 @@ static int combine_fans(ctx *c, const fans *F)
 			if (error)
 				break;
 			vname(a, sizeof(a), g, G->hub);
-			error = iffa_findings_add(
-				c->out, PASS, "gather_scatter", IFFA_SUBJECT_CLUSTER, -1,
-				fmin(1.0, fmax(S->score, G->score) + 0.1), ev, ne, mem, nm,
+			error = emit(
+				c, "gather_scatter", IFFA_SUBJECT_CLUSTER, -1,
+				fmin(1.0, fmax(S->score, G->score) + 0.1), ev, ne, &mem, &nm, &capm, s2,
 				"gather-scatter: %s gathered %.0f XOF from %zu small accounts and paid "
 				"%.0f XOF out to %zu, all just under the threshold",
 				a, G->total, G->n, S->total, S->n);
@@ -699,7 +776,7 @@ static void dfs(search *S, int d, int64_t t, double prev)
 			break;
 		}
 		if (ordered) {
-			if (g->efirst[e] > S->t0 + p->cycle_window)
+			if (g->efirst[e] > S->t0 + p->cycle_window || g->efirst[e] > t + p->cycle_max_dwell)
 				break; /* sorted by first time: nothing later fits */
 			if (g->elast[e] < t)
 				continue;
@@ -790,6 +867,33 @@ static int report_rings(search *S)
 			c->st->cycles_routine += turns;
 			continue;
 		}
+		/* every hop but the origin must be there for this money: the
+		 * ring's inflows to it against all it receives */
+		{
+			double lowest = 1;
+			int64_t sh = ++c->serial;
+			for (size_t k = i; k < j; k++) {
+				const loop *L = &S->loops[k];
+				for (int h = 0; h < L->len - 1; h++) {
+					igraph_integer_t e = S->loopedges[L->first + h], w = to_of(c, e);
+					if (c->stamp[w] != sh) {
+						c->stamp[w] = sh;
+						c->acc[w] = 0;
+					}
+					c->acc[w] += g->eamount[e];
+				}
+			}
+			for (int h = 0; h < L0->len - 1; h++) {
+				igraph_integer_t w = to_of(c, S->loopedges[L0->first + h]);
+				double d = c->in_amt[w] > 0 ? c->acc[w] / c->in_amt[w] : 0;
+				if (d < lowest)
+					lowest = d;
+			}
+			if (lowest < p->cycle_min_devotion) {
+				c->st->cycles_busy += turns;
+				continue;
+			}
+		}
 		nm = ne = 0;
 		for (size_t k = i; k < j && !error; k++) {
 			const loop *L = &S->loops[k];
@@ -828,11 +932,11 @@ static int report_rings(search *S)
 		first_amt = per_flow(g, S->loopedges[L0->first]);
 		last_amt = per_flow(g, S->loopedges[L0->first + L0->len - 1]);
 		vname(o, sizeof(o), g, from_of(c, S->loopedges[L0->first]));
-		error = iffa_findings_add(
-			c->out, PASS, "cycle", IFFA_SUBJECT_CLUSTER, -1,
+		error = emit(
+			c, "cycle", IFFA_SUBJECT_CLUSTER, -1,
 			fmin(1.0, 0.5 + 0.5 * minret * (1.0 - (double)(t1 - t0) /
 							 (2.0 * (double)p->cycle_window))),
-			ev, ne, mem, nm,
+			ev, ne, &mem, &nm, &capm, s,
 			"cycle: %.0f XOF left %s and %.0f XOF came back through %d hops "
 			"(%zu loop(s) over %.1f days)",
 			first_amt, o, last_amt, L0->len, turns,
@@ -988,6 +1092,8 @@ int iffa_pass_typologies_ex(iffa_findings *out, const iffa_flowgraph *g,
 			near[nnear++] = e;
 	}
 	stats->near_flows = nnear;
+	if (p->owner_accounts && (error = owners_index(&c)) < 0)
+		goto done;
 	if ((error = find_fans(&c, &F, near, nnear, 0)) < 0 ||
 	    (error = find_fans(&c, &F, near, nnear, 1)) < 0)
 		goto done;
@@ -1003,6 +1109,7 @@ done:
 	free(c.cnt);
 	free(c.stamp);
 	free(c.mark);
+	free(c.by_owner);
 	free(near);
 	free(F.f);
 	free(F.mem);
