@@ -10,8 +10,9 @@
  * a hub only when its just-under flows to (from) that hub are at least
  * min_devotion of everything it sends (receives) to other parties, and a
  * fan needs min_fan such accounts inside one window of fan_window. A
- * fan-in's hub is followed onward: an outflow of at least onward_share of
- * what it gathered, within onward_window, names the beneficiary.
+ * fan-in's hub is followed onward: an outflow of at least onward_share and
+ * at most 1.05 times what it gathered, within onward_window, names the
+ * beneficiary.
  * scatter_gather: a fan-out and a fan-in share min_fan small accounts;
  * gather_scatter: one hub is both. All this is one pass over the edges, a
  * sort of the just-under edges and scratch arrays indexed by vertex:
@@ -52,6 +53,10 @@
 
 #define PASS "typologies"
 #define MAX_CYCLE_LEN 12
+/* An onward payment passes the fan's money on: not more than it gathered
+ * (5 % for rounding and fees paid by the hub); the hub's own larger
+ * business is not the fan's beneficiary. */
+#define ONWARD_MAX 1.05
 
 /* ------------------------------------------------------------------ */
 /* Shared state                                                        */
@@ -469,7 +474,8 @@ static int report_fan(ctx *c, const fans *F, const fan *f)
 		for (igraph_integer_t i = 0; i < igraph_vector_int_size(&inc) && !error; i++) {
 			igraph_integer_t e = VECTOR(inc)[i], t = to_of(c, e);
 			if (g->elast[e] < f->tmin || g->efirst[e] > f->tmax + p->onward_window ||
-			    g->eamount[e] < p->onward_share * f->total || c->stamp[t] == s ||
+			    g->eamount[e] < p->onward_share * f->total ||
+			    g->eamount[e] > ONWARD_MAX * f->total || c->stamp[t] == s ||
 			    g->ekind[e] != IFFA_KIND_TRANSFER)
 				continue;
 			if ((error = add_edge(&ev, &ne, &cape, e)) < 0 ||

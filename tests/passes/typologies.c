@@ -37,6 +37,7 @@ Test(passes_typologies, fan_in_just_under_the_threshold_is_flagged_with_the_bene
 	cr_assert_eq(fd->subject, 0);
 	cr_assert_eq(fd->subject_type, IFFA_SUBJECT_ACCOUNT);
 	cr_assert_eq(fd->nmembers, 10, "hub, 8 mules and the beneficiary: %zu", fd->nmembers);
+	cr_assert_eq(fd->subject, 0);
 	for (int v = 0; v < 10; v++)
 		cr_assert(has_member(fd, v), "vertex %d", v);
 	cr_assert_eq(fd->nevidence, 9, "8 just-under flows and the onward payment");
@@ -189,8 +190,9 @@ Test(passes_typologies, cycles_too_long_too_slow_or_out_of_order_are_not_counted
 {
 	/* a: 0..7 a ring of 8 hops (max 6); b: 8 -> 9 -> 10 -> 8 over 45 days
 	 * (window 30); c: 11 -> 12 -> 13 -> 11 with the second hop before the
-	 * first; d: 14 -> 15 -> 16 -> 14 losing half at a hop */
-	iffa_flowgraph *g = build_new(17, IFFA_ACCOUNT_BANK, 1);
+	 * first; d: 14 -> 15 -> 16 -> 14 losing half at a hop; e: 17 -> 18 ->
+	 * 19 -> 17 inside the window but resting 12 days at 18 (dwell 7) */
+	iffa_flowgraph *g = build_new(20, IFFA_ACCOUNT_BANK, 1);
 	iffa_findings *f;
 	iffa_typologies_params p = IFFA_TYPOLOGIES_PARAMS_INIT;
 
@@ -205,6 +207,9 @@ Test(passes_typologies, cycles_too_long_too_slow_or_out_of_order_are_not_counted
 	build_flow(g, 14, 15, 20000000, 1, IFFA_CHANNEL_BANK);
 	build_flow(g, 15, 16, 10000000, 2, IFFA_CHANNEL_BANK);
 	build_flow(g, 16, 14, 9900000, 3, IFFA_CHANNEL_BANK);
+	build_flow(g, 17, 18, 20000000, 1, IFFA_CHANNEL_BANK);
+	build_flow(g, 18, 19, 19800000, 13, IFFA_CHANNEL_BANK);
+	build_flow(g, 19, 17, 19600000, 14, IFFA_CHANNEL_BANK);
 	build_finish(g);
 	f = run(g, NULL, NULL);
 	cr_assert_eq(count_kind(f, "cycle"), 0, "%zu cycles", count_kind(f, "cycle"));
@@ -212,13 +217,14 @@ Test(passes_typologies, cycles_too_long_too_slow_or_out_of_order_are_not_counted
 	/* the same data with looser bounds: each is found */
 	p.max_cycle_len = 8;
 	p.cycle_window = 50 * IFFA_TYPOLOGIES_DAY;
+	p.cycle_max_dwell = 50 * IFFA_TYPOLOGIES_DAY;
 	p.cycle_min_retain = 0.4;
 	f = run(g, &p, NULL);
-	cr_assert_eq(count_kind(f, "cycle"), 3, "ring of 8, slow ring, lossy ring");
+	cr_assert_eq(count_kind(f, "cycle"), 4, "ring of 8, slow ring, lossy ring, resting ring");
 	iffa_findings_free(f);
 	p.cycle_time_order = 0;
 	f = run(g, &p, NULL);
-	cr_assert_eq(count_kind(f, "cycle"), 4, "and the one out of time order");
+	cr_assert_eq(count_kind(f, "cycle"), 5, "and the one out of time order");
 	iffa_findings_free(f);
 	iffa_flowgraph_free(g);
 }
