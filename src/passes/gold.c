@@ -22,7 +22,14 @@
  *    in an affected zone (IFFA_VERTEX_AFFECTED_ZONE) and pays a levy (a levy
  *    edge leaves it). The finding names the sites, who took their levy, the
  *    sellers, and the buyers of the trader's gold from those sites: the
- *    payers of the money that bought it.
+ *    payers of the money that bought it. Each levy taker is followed one
+ *    hop: its transfers of at least levy_onward_share of the levies it took
+ *    (from any of its accounts, after the first levy) name who it passed
+ *    them on to (the treasurer, in the scenario).
+ *
+ * With owner_accounts, members also hold every other vertex of their
+ * owning parties (at account level the party stands at its primary
+ * account).
  *
  * Evidence is the graph's gold edges of the lots (and the sites' levy
  * edges). Time: O(L log L + |E|) for L lots: one sort of the lots by
@@ -66,6 +73,20 @@ typedef struct {
 	igraph_integer_t *m, *e;
 	size_t nm, capm, ne, cape;
 } lists;
+
+/* What every trader's check reads. */
+typedef struct {
+	iffa_findings *out;
+	const iffa_flowgraph *g;
+	const iffa_gold_params *p;
+	const lot *lots;
+	const double *ref;
+	int pmin;
+	const igraph_integer_t *levy_start, *levy_edge; /* levy edges by payer */
+	const igraph_integer_t *by_owner;               /* vertices by owning party */
+	igraph_integer_t nowned;
+	const igraph_integer_t *out_start, *out_edge;   /* transfer edges by source */
+} gctx;
 
 static int grow(void *p, size_t *cap, size_t need, size_t size)
 {
@@ -125,6 +146,8 @@ static int check_params(const iffa_gold_params *p)
 	if (!(p->price_tolerance > 0 && p->price_tolerance < 1))
 		return iffa_error_set(IFFA_EINVAL, "gold: price_tolerance must be in (0, 1), not %g",
 				      p->price_tolerance);
+	if (!(p->levy_onward_share > 0))
+		return iffa_error_set(IFFA_EINVAL, "gold: levy_onward_share must be > 0");
 	if (!(p->min_levied_share > 0 && p->min_levied_share <= 1))
 		return iffa_error_set(IFFA_EINVAL, "gold: min_levied_share must be in (0, 1], not %g",
 				      p->min_levied_share);
@@ -284,6 +307,17 @@ static int by_side_q(const void *a, const void *b)
 	return by_side(a, b, (void *)cmp_lots);
 }
 
+static const iffa_flowgraph *cmp_graph;
+
+static int by_owner_q(const void *a, const void *b)
+{
+	igraph_integer_t x = *(const igraph_integer_t *)a, y = *(const igraph_integer_t *)b;
+
+	if (cmp_graph->vparty[x] != cmp_graph->vparty[y])
+		return cmp_graph->vparty[x] < cmp_graph->vparty[y] ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
 static iffa_subject_type subject_type(const iffa_flowgraph *g)
 {
 	return g->level == IFFA_LEVEL_PARTY ? IFFA_SUBJECT_PARTY : IFFA_SUBJECT_ACCOUNT;
@@ -299,11 +333,87 @@ static void period_name(char *buf, size_t size, int period, int months)
 		snprintf(buf, size, "%d months from %04d-%02d", months, m0 / 12, m0 % 12 + 1);
 }
 
-/* One trader's lots s[0..n), in time order. */
-static int trader(iffa_findings *out, const iffa_flowgraph *g, const iffa_gold_params *p,
-		  const lot *lots, const side *s, size_t n, const double *ref, int pmin,
-		  const igraph_integer_t *levy_start, const igraph_integer_t *levy_edge)
+/* The vertices of v's owner (none when it has no owner): [*a, *b) of by_owner. */
+static void owned_range(const gctx *c, igraph_integer_t v, igraph_integer_t *a, igraph_integer_t *b)
 {
+	int64_t party = c->g->vparty[v];
+	igraph_integer_t lo = 0, hi = c->nowned;
+
+	*a = *b = 0;
+	if (party < 0 || !c->by_owner)
+		return;
+	while (lo < hi) {
+		igraph_integer_t m = lo + (hi - lo) / 2;
+		if (c->g->vparty[c->by_owner[m]] < party)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	*a = lo;
+	while (lo < c->nowned && c->g->vparty[c->by_owner[lo]] == party)
+		lo++;
+	*b = lo;
+}
+
+/* Add the other vertices of the members' owners (owner_accounts). */
+static int add_owners(const gctx *c, lists *L)
+{
+	size_t n0 = L->nm;
+	int error = 0;
+
+	for (size_t i = 0; i < n0 && c->p->owner_accounts && !error; i++) {
+		igraph_integer_t a, b;
+		owned_range(c, L->m[i], &a, &b);
+		for (; a < b && !error; a++)
+			error = add_m(L, c->by_owner[a]);
+	}
+	return error;
+}
+
+/*
+ * The levy taker w got `amount` XOF of levies from the first at `t0`: its
+ * transfers after that, from any of its owner's vertices, of at least
+ * levy_onward_share of it name who it passed them on to.
+ */
+static int levy_onward(const gctx *c, lists *L, igraph_integer_t w, double amount, int64_t t0)
+{
+	const iffa_flowgraph *g = c->g;
+	igraph_integer_t a, b, one[1];
+	const igraph_integer_t *vs = one;
+	size_t nv = 1;
+	int error = 0;
+
+	one[0] = w;
+	owned_range(c, w, &a, &b);
+	if (b > a) {
+		vs = c->by_owner + a;
+		nv = (size_t)(b - a);
+	}
+	for (size_t i = 0; i < nv && !error; i++) {
+		igraph_integer_t u = vs[i];
+		for (igraph_integer_t k = c->out_start[u]; k < c->out_start[u + 1] && !error; k++) {
+			igraph_integer_t e = c->out_edge[k], t = IGRAPH_TO(&g->graph, e);
+			if (g->elast[e] < t0 || g->eamount[e] < c->p->levy_onward_share * amount ||
+			    (g->vparty[t] >= 0 && g->vparty[t] == g->vparty[u]))
+				continue;
+			if ((error = add_e(L, e)) < 0)
+				break;
+			error = add_m(L, t);
+		}
+	}
+	return error;
+}
+
+/* One trader's lots s[0..n), in time order. */
+static int trader(const gctx *c, const side *s, size_t n)
+{
+	iffa_findings *out = c->out;
+	const iffa_flowgraph *g = c->g;
+	const iffa_gold_params *p = c->p;
+	const lot *lots = c->lots;
+	const double *ref = c->ref;
+	int pmin = c->pmin;
+	const igraph_integer_t *levy_start = c->levy_start, *levy_edge = c->levy_edge;
 	int64_t party = s[0].party;
 	const lot *l0 = &lots[s[0].lot];
 	igraph_integer_t v = s[0].buy ? l0->vb : l0->vs;
@@ -341,6 +451,8 @@ static int trader(iffa_findings *out, const iffa_flowgraph *g, const iffa_gold_p
 					error = add_e(&L, lots[s[i].lot].edge);
 			if (!error)
 				error = add_m(&L, v);
+			if (!error)
+				error = add_owners(c, &L);
 			period_name(pn, sizeof(pn), worst_period, p->period_months);
 			if (!error && L.ne)
 				error = iffa_findings_add(
@@ -356,6 +468,8 @@ static int trader(iffa_findings *out, const iffa_flowgraph *g, const iffa_gold_p
 					error = add_e(&L, lots[s[i].lot].edge);
 			if (!error)
 				error = add_m(&L, v);
+			if (!error)
+				error = add_owners(c, &L);
 			if (!error && L.ne)
 				error = iffa_findings_add(
 					out, PASS, "gold_mass_balance", subject_type(g), v,
@@ -394,6 +508,8 @@ static int trader(iffa_findings *out, const iffa_flowgraph *g, const iffa_gold_p
 						break;
 					error = add_m(&L, buy ? l->vs : l->vb);
 				}
+			if (!error)
+				error = add_owners(c, &L);
 			period_name(pn, sizeof(pn), per, p->period_months);
 			if (!error && L.ne)
 				error = iffa_findings_add(
@@ -424,19 +540,24 @@ static int trader(iffa_findings *out, const iffa_flowgraph *g, const iffa_gold_p
 					break;
 				if (L.nm > before && l->vsite >= 0) {
 					nsites++;
-					/* the site's levies and who took them */
+					/* the site's levies, who took them, and to whom
+					 * they passed them on */
 					for (igraph_integer_t k = levy_start[l->vsite];
 					     k < levy_start[l->vsite + 1] && !error; k++) {
 						igraph_integer_t e = levy_edge[k];
-						if ((error = add_e(&L, e)) < 0)
+						if ((error = add_e(&L, e)) < 0 ||
+						    (error = add_m(&L, IGRAPH_TO(&g->graph, e))) < 0)
 							break;
-						error = add_m(&L, IGRAPH_TO(&g->graph, e));
+						error = levy_onward(c, &L, IGRAPH_TO(&g->graph, e),
+								    g->eamount[e], g->efirst[e]);
 					}
 				}
 			} else {
 				error = add_m(&L, l->vb);
 			}
 		}
+		if (!error)
+			error = add_owners(c, &L);
 		if (!error && L.ne)
 			error = iffa_findings_add(
 				out, PASS, "gold_levied_sourcing", subject_type(g), v,
@@ -457,7 +578,9 @@ int iffa_pass_gold(iffa_findings *out, const iffa_flowgraph *g, iffa_db *db,
 	lot *lots = NULL;
 	side *sides = NULL;
 	double *ref = NULL, *prices = NULL;
-	igraph_integer_t *ge = NULL, *levy_start = NULL, *levy_edge = NULL;
+	igraph_integer_t *ge = NULL, *levy_start = NULL, *levy_edge = NULL, *by_owner = NULL;
+	igraph_integer_t *out_start = NULL, *out_edge = NULL, nowned = 0;
+	gctx c;
 	size_t nlots = 0, nge = 0, nsides = 0;
 	int error = 0, pmin = 0, pmax = 0;
 
@@ -508,6 +631,32 @@ int iffa_pass_gold(iffa_findings *out, const iffa_flowgraph *g, iffa_db *db,
 		free(fill);
 	}
 
+	/* transfers by source, for the levies' onward hop; vertices by owner */
+	out_start = calloc((size_t)g->nv + 1, sizeof(*out_start));
+	out_edge = malloc((size_t)(g->ne ? g->ne : 1) * sizeof(*out_edge));
+	by_owner = malloc((size_t)(g->nv ? g->nv : 1) * sizeof(*by_owner));
+	if (!out_start || !out_edge || !by_owner) {
+		error = iffa_error_set(IFFA_ENOMEM, "gold: out of memory");
+		goto done;
+	}
+	for (igraph_integer_t e = 0; e < g->ne; e++) /* ids follow sources: counting is enough */
+		if (g->ekind[e] == IFFA_KIND_TRANSFER)
+			out_start[IGRAPH_FROM(&g->graph, e) + 1]++;
+	for (igraph_integer_t v = 0; v < g->nv; v++)
+		out_start[v + 1] += out_start[v];
+	{
+		igraph_integer_t k = 0;
+		for (igraph_integer_t e = 0; e < g->ne; e++)
+			if (g->ekind[e] == IFFA_KIND_TRANSFER)
+				out_edge[k++] = e;
+	}
+	for (igraph_integer_t v = 0; v < g->nv; v++)
+		if (g->vparty[v] >= 0)
+			by_owner[nowned++] = v;
+	cmp_graph = g;
+	if (nowned > 1)
+		qsort(by_owner, (size_t)nowned, sizeof(*by_owner), by_owner_q);
+
 	/* periods, evidence edges, taint */
 	pmin = pmax = month_of(lots[0].t) / p->period_months;
 	for (size_t i = 0; i < nlots; i++) {
@@ -555,10 +704,12 @@ int iffa_pass_gold(iffa_findings *out, const iffa_flowgraph *g, iffa_db *db,
 	}
 	cmp_lots = lots;
 	qsort(sides, nsides, sizeof(*sides), by_side_q);
+	c = (gctx){out, g, p, lots, ref, pmin, levy_start, levy_edge, by_owner, nowned, out_start,
+		   out_edge};
 	for (size_t i = 0, j; i < nsides && !error; i = j) {
 		for (j = i + 1; j < nsides && sides[j].party == sides[i].party; j++)
 			;
-		error = trader(out, g, p, lots, sides + i, j - i, ref, pmin, levy_start, levy_edge);
+		error = trader(&c, sides + i, j - i);
 	}
 done:
 	free(lots);
@@ -568,5 +719,8 @@ done:
 	free(ge);
 	free(levy_start);
 	free(levy_edge);
+	free(by_owner);
+	free(out_start);
+	free(out_edge);
 	return error;
 }

@@ -72,9 +72,17 @@ static void setup(void)
 		   "REF,refinery,Refinery,,AE,Dubai,ML,t\n"
 		   "LEVY,person,Levy collector,,ML,Gao,ML,t\n"
 		   "GHOST,collector,Ghost collector,,ML,Kayes,ML,t\n"
-		   "CHEAP,exporter,Cheap exporter,,ML,Bamako,ML,t\n");
+		   "CHEAP,exporter,Cheap exporter,,ML,Bamako,ML,t\n"
+		   "TREAS,person,Treasurer,,ML,Gao,ML,t\n");
 	write_file("account.csv", "ref,party_ref,kind,institution,country,supplier,source\n"
-				  "A-COMP,COMP,bank,B,ML,ML,t\n");
+				  "A-COMP,COMP,bank,B,ML,ML,t\n"
+				  "A-LEVY,LEVY,cash,,ML,ML,t\n"
+				  "A-TREAS,TREAS,cash,,ML,ML,t\n");
+	/* the levy taker passes 95 % on to the treasurer, and pays a small bill */
+	write_file("transfer.csv", "source,source_ref,from_account,to_account,amount,currency,ts,"
+				   "channel,purpose,supplier\n"
+				   "t,T1,A-LEVY,A-TREAS,2137500,XOF,2025-03-06T10:00Z,cash,,ML\n"
+				   "t,T2,A-LEVY,A-COMP,50000,XOF,2025-03-07T10:00Z,cash,,ML\n");
 	write_file("gold_lot.csv",
 		   "source,source_ref,origin_site,seller,buyer,grams,fineness,value,currency,"
 		   "traded_at,from_country,to_country,supplier\n"
@@ -95,6 +103,7 @@ static void setup(void)
 	db = testdb_connect(ci);
 	load(db, IFFA_LOAD_PARTY, "party.csv");
 	load(db, IFFA_LOAD_ACCOUNT, "account.csv");
+	load(db, IFFA_LOAD_TRANSFER, "transfer.csv");
 	load(db, IFFA_LOAD_GOLD_LOT, "gold_lot.csv");
 	load(db, IFFA_LOAD_LEVY, "levy.csv");
 	load(db, IFFA_LOAD_AFFECTED_ZONE, "affected_zone.csv");
@@ -146,9 +155,15 @@ static iffa_findings *run(const iffa_gold_params *p)
 Test(passes_gold, gold_appearing_from_nowhere_is_a_mass_balance_finding, .init = setup,
      .fini = teardown)
 {
+	iffa_gold_params p = IFFA_GOLD_PARAMS_INIT;
 	iffa_findings *f = run(NULL);
-	const iffa_finding *fd = about(f, "gold_mass_balance", "GHOST");
+	const iffa_finding *fd;
 
+	cr_assert_eq(count_kind(f, "gold_mass_balance"), 0, "off by default");
+	iffa_findings_free(f);
+	p.mass_balance = 1;
+	f = run(&p);
+	fd = about(f, "gold_mass_balance", "GHOST");
 	cr_assert_not_null(fd);
 	cr_assert(strstr(fd->reason, "sold 900 g more than it had bought") != NULL, "%s", fd->reason);
 	cr_assert_eq(fd->nevidence, 1, "the lot it sold");
@@ -195,7 +210,8 @@ Test(passes_gold, gold_from_a_levied_site_names_the_site_the_levy_and_the_payers
 	cr_assert(has_member(fd, vertex("SITE1")));
 	cr_assert(has_member(fd, vertex("LEVY")), "who took the levy");
 	cr_assert(has_member(fd, vertex("COMP")), "who paid for the gold");
-	cr_assert_eq(fd->nevidence, 3, "L1, L2 and the levy");
+	cr_assert(has_member(fd, vertex("TREAS")), "who the levy went on to");
+	cr_assert_eq(fd->nevidence, 4, "L1, L2, the levy and its onward transfer");
 	cr_assert_not_null(about(f, "gold_levied_sourcing", "COMP")); /* a third of its grams */
 	cr_assert_not_null(about(f, "gold_levied_sourcing", "EXP"));
 	cr_assert_null(about(f, "gold_levied_sourcing", "CHEAP"));

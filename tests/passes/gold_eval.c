@@ -31,6 +31,9 @@ Test(passes_eval, gold_on_a_generated_scenario, .timeout = 300)
 
 	eval_from_env(&s);
 	eval_pass(&s, run_gold, NULL, &r);
-	cr_expect(r.precision >= 0.0, "precision %.3f", r.precision);
-	cr_expect(r.recall >= 0.0, "recall %.3f", r.recall);
+	if (getenv("IFFA_EVAL_SEED") || getenv("IFFA_EVAL_TRANSFERS"))
+		return; /* a measurement by hand: figures on stderr, no floor */
+	/* measured on seed 4: precision 1.000 (58/58), recall 0.935 (58/62) */
+	cr_expect(r.precision >= 0.95, "precision %.3f", r.precision);
+	cr_expect(r.recall >= 0.90, "recall %.3f", r.recall);
 }

@@ -60,6 +60,9 @@ Test(passes_eval, typologies_on_a_generated_scenario, .timeout = 300)
 
 	eval_from_env(&s);
 	eval_pass(&s, run_typologies, NULL, &r);
-	cr_expect(r.precision >= 0.0, "precision %.3f", r.precision);
-	cr_expect(r.recall >= 0.0, "recall %.3f", r.recall);
+	if (getenv("IFFA_EVAL_SEED") || getenv("IFFA_EVAL_TRANSFERS"))
+		return; /* a measurement by hand: figures on stderr, no floor */
+	/* measured on seed 4: precision 1.000 (89/89), recall 0.988 (80/81) */
+	cr_expect(r.precision >= 0.95, "precision %.3f", r.precision);
+	cr_expect(r.recall >= 0.95, "recall %.3f", r.recall);
 }
