@@ -286,3 +286,31 @@ Test(passes_typologies, parameters_out_of_range_are_refused_by_name)
 	iffa_findings_free(f);
 	iffa_flowgraph_free(g);
 }
+
+Test(passes_typologies, a_mules_other_accounts_are_members_too)
+{
+	/* vertices 0..7 as in the first test, and 8: mule 2's carried cash */
+	iffa_flowgraph *g = NULL;
+	iffa_findings *f;
+	iffa_typologies_params p = IFFA_TYPOLOGIES_PARAMS_INIT;
+
+	cr_assert_eq(iffa_flowgraph__new(&g, IFFA_LEVEL_ACCOUNT, 0), 0);
+	for (int i = 0; i < 9; i++) {
+		iffa_flowgraph__vertex v = {IFFA_KEY_ACCOUNT(i + 1),
+					    i == 8 ? IFFA_ACCOUNT_CASH : IFFA_ACCOUNT_MOBILE_MONEY, "ML",
+					    i == 8 ? 3 : i + 1, 0};
+		cr_assert_eq(iffa_flowgraph__add_vertex(NULL, g, &v), 0, "%s", iffa_error_last());
+	}
+	for (int m = 2; m < 8; m++)
+		build_flow(g, m, 0, 950000, 0.3 * m, MM);
+	build_finish(g);
+	f = run(g, NULL, NULL);
+	cr_assert_eq(count_kind(f, "fan_in"), 1);
+	cr_assert(has_member(first_kind(f, "fan_in"), 8), "mule 2's cash account");
+	iffa_findings_free(f);
+	p.owner_accounts = 0;
+	f = run(g, &p, NULL);
+	cr_assert_not(has_member(first_kind(f, "fan_in"), 8));
+	iffa_findings_free(f);
+	iffa_flowgraph_free(g);
+}
