@@ -182,3 +182,51 @@ Test(passes_amlsim, both_kinds_of_fanin200cycle200, .timeout = 120)
 	cr_expect(s.precision >= 0.97, "precision %.3f", s.precision);
 	cr_expect(s.recall >= 0.34, "recall %.3f", s.recall);
 }
+
+/* The converter's path: CSVs of tools/amlsim2csv.py through iffa load and the ingest. */
+Test(passes_amlsim, converted_csvs_through_the_loader_give_the_same_figures, .timeout = 600)
+{
+	const char *dir = getenv("IFFA_AMLSIM_CSV");
+	static amlsim a;
+	static const iffa_load_kind kinds[] = {IFFA_LOAD_PARTY, IFFA_LOAD_ACCOUNT, IFFA_LOAD_TRANSFER};
+	iffa_typologies_params p = amlsim_params();
+	iffa_ingest_options io = IFFA_INGEST_OPTIONS_INIT;
+	iffa_flowgraph *g = NULL;
+	iffa_findings *f;
+	iffa_db *db;
+	char ci[256], path[1024];
+	score s, mem;
+
+	if (!dir)
+		cr_skip_test("IFFA_AMLSIM_CSV not set");
+	testdb_fresh(ci, sizeof(ci), "t_passes_amlsim_csv", 1);
+	db = testdb_connect(ci);
+	for (size_t i = 0; i < 3; i++) {
+		iffa_load_options o = IFFA_LOAD_OPTIONS_INIT;
+		iffa_load_result r;
+		snprintf(path, sizeof(path), "%s/%s.csv", dir, iffa_load_kind_name(kinds[i]));
+		iffa_load_result_init(&r);
+		cr_assert_eq(iffa_load_file(&r, db, kinds[i], path, &o), 0, "%s", iffa_error_last());
+		iffa_load_result_dispose(&r);
+	}
+	io.keep_parallel = 1;
+	cr_assert_eq(iffa_ingest(&g, db, &io), 0, "%s", iffa_error_last());
+	read_sample(&a, "fanin200cycle200");
+	cr_assert_eq(iffa_findings_new(&f), 0);
+	cr_assert_eq(iffa_pass_typologies(f, g, &p), 0, "%s", iffa_error_last());
+	s = score_findings(f, a.fraud, a.nfraud, NULL, g);
+	iffa_findings_free(f);
+	cr_assert_eq(iffa_findings_new(&f), 0);
+	cr_assert_eq(iffa_pass_typologies(f, a.g, &p), 0, "%s", iffa_error_last());
+	mem = score_findings(f, a.fraud, a.nfraud, NULL, NULL);
+	fprintf(stderr, "amlsim through the loader: precision %.3f (%zu/%zu), recall %.3f; in memory "
+			"%.3f (%zu/%zu), %.3f\n",
+		s.precision, s.hits, s.flagged, s.recall, mem.precision, mem.hits, mem.flagged,
+		mem.recall);
+	cr_expect_eq(s.hits, mem.hits);
+	cr_expect_eq(s.flagged, mem.flagged);
+	iffa_findings_free(f);
+	iffa_flowgraph_free(a.g);
+	iffa_flowgraph_free(g);
+	iffa_db_free(db);
+}
