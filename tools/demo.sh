@@ -21,7 +21,7 @@ export PGHOST PGPORT PGUSER PGDATABASE
 
 "$iffa" db init
 # Order matters: records name the parties and accounts they involve.
-for kind in party account designation fx_rate transfer ransom gold_lot levy; do
+for kind in party account designation fx_rate transfer ransom gold_lot levy affected_zone; do
 	if [ -f "$data/$kind.csv" ]; then
 		"$iffa" load "$kind" "$data/$kind.csv"
 	fi

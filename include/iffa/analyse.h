@@ -92,12 +92,15 @@ int iffa_analysis_params_json(char **out, const iffa_analysis *a);
 uint64_t iffa_analysis_seed(const iffa_analysis *a);
 
 /**
- * Run the selected passes on `g`, appending to `out`; no database.
+ * Run the selected passes on `g`, appending to `out`; nothing is recorded.
+ * `db` is the connection `g` was read from, for passes that read tables of
+ * their own (gold reads the lots' grams); NULL when there is none, and
+ * such a pass then fails with IFFA_EINVAL naming it.
  * `progress`, when not NULL, gets one line per pass with its time.
  * @return 0 or the first pass's error
  */
 int iffa_analysis_run_passes(iffa_findings *out, const iffa_analysis *a, const iffa_flowgraph *g,
-			     FILE *progress);
+			     iffa_db *db, FILE *progress);
 
 /** Called at each stage of iffa_analyse() ("ingest", "pass clusters", "store"...). */
 typedef void (*iffa_analyse_stage_cb)(void *payload, const char *stage);

@@ -24,7 +24,9 @@ typedef enum {
 	IFFA_PARAM_REAL,    /* double */
 	IFFA_PARAM_BOOL,    /* int, 0 or 1 */
 	IFFA_PARAM_SEED,    /* uint64_t; follows analyse.seed unless set */
-	IFFA_PARAM_CHOICE   /* int: index in `choices` */
+	IFFA_PARAM_CHOICE,  /* int: index in `choices` */
+	IFFA_PARAM_DURATION, /* int64_t microseconds; written "<n>d", "<n>h", "<n>m" or "<n>s" */
+	IFFA_PARAM_INT64     /* int64_t */
 } iffa_param_type;
 
 /* One configurable field of a pass's parameter struct. */
@@ -37,8 +39,11 @@ typedef struct {
 	const char *doc;      /* one line for --list-params and docs/ANALYSIS.md */
 } iffa_param_spec;
 
-/* Call a pass with its parameters (the adapter casts them back). */
-typedef int (*iffa_pass_fn)(iffa_findings *out, const iffa_flowgraph *g, const void *params);
+/* Call a pass with its parameters (the adapter casts them back). `db` is
+ * the run's connection (outside any transaction), NULL when the passes run
+ * without a database; passes that read tables of their own refuse NULL. */
+typedef int (*iffa_pass_fn)(iffa_findings *out, const iffa_flowgraph *g, iffa_db *db,
+			    const void *params);
 
 /* One row of the pass table. */
 typedef struct {
@@ -82,7 +87,7 @@ int iffa_analyse__store(iffa_db *db, int64_t run, const iffa_findings *f, const 
  * took and the findings it added, when the arrays are not NULL.
  */
 int iffa_analyse__run_passes(iffa_findings *out, const iffa_analysis *a, const iffa_flowgraph *g,
-			     FILE *progress, double *seconds, size_t *counts);
+			     iffa_db *db, FILE *progress, double *seconds, size_t *counts);
 
 /* Advisory lock held by the session running an analysis: key (CLASS, run id). */
 #define IFFA_ANALYSE__LOCK_TEXT "536545793"

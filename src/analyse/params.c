@@ -17,7 +17,7 @@
 #include "analyse/analyse.h"
 #include "core/jsonbuf.h"
 
-static const char *const type_names[] = {"int", "real", "bool", "seed", "choice"};
+static const char *const type_names[] = {"int", "real", "bool", "seed", "choice", "duration", "int64"};
 
 void iffa_analysis_free(iffa_analysis *a)
 {
@@ -161,6 +161,37 @@ static int parse_value(void *base, const iffa_param_spec *spec, const char *text
 			return iffa_error_set(IFFA_EINVAL, "%s: '%s' is not one of %s", spec->key, text,
 					      spec->choices);
 		*(int *)(void *)field = i;
+		return 0;
+	}
+	case IFFA_PARAM_INT64: {
+		long long v = strtoll(text, &end, 10);
+		if (errno || end == text || *end || (double)v < spec->min || (double)v > spec->max)
+			return iffa_error_set(IFFA_EINVAL, "%s: '%s' is not an integer from %.0f to %.0f",
+					      spec->key, text, spec->min, spec->max);
+		*(int64_t *)(void *)field = (int64_t)v;
+		return 0;
+	}
+	case IFFA_PARAM_DURATION: {
+		long long v = strtoll(text, &end, 10);
+		long long unit = 1;
+		if (!errno && end != text && v >= 0 && end[0] && !end[1]) {
+			switch (*end) {
+			case 'd': unit = 86400; break;
+			case 'h': unit = 3600; break;
+			case 'm': unit = 60; break;
+			case 's': unit = 1; break;
+			default: unit = 0; break;
+			}
+		} else {
+			unit = 0;
+		}
+		/* min and max are in seconds */
+		if (!unit || (double)v * (double)unit < spec->min || (double)v * (double)unit > spec->max)
+			return iffa_error_set(IFFA_EINVAL,
+					      "%s: '%s' is not a duration from %.0f s to %.0f s "
+					      "(a whole number and d, h, m or s: 14d)",
+					      spec->key, text, spec->min, spec->max);
+		*(int64_t *)(void *)field = (int64_t)v * unit * 1000000;
 		return 0;
 	}
 	}
@@ -322,6 +353,23 @@ static void value_text(char *out, size_t size, const void *base, const iffa_para
 	case IFFA_PARAM_CHOICE:
 		choice_name(out, size, spec->choices, *(const int *)(const void *)field);
 		break;
+	case IFFA_PARAM_INT64:
+		snprintf(out, size, "%" PRId64, *(const int64_t *)(const void *)field);
+		break;
+	case IFFA_PARAM_DURATION: {
+		int64_t us = *(const int64_t *)(const void *)field, sec = us / 1000000;
+		if (us % 1000000)
+			snprintf(out, size, "%.6fs", (double)us / 1e6);
+		else if (sec && sec % 86400 == 0)
+			snprintf(out, size, "%" PRId64 "d", sec / 86400);
+		else if (sec && sec % 3600 == 0)
+			snprintf(out, size, "%" PRId64 "h", sec / 3600);
+		else if (sec && sec % 60 == 0)
+			snprintf(out, size, "%" PRId64 "m", sec / 60);
+		else
+			snprintf(out, size, "%" PRId64 "s", sec);
+		break;
+	}
 	}
 }
 
@@ -391,7 +439,8 @@ int iffa_analysis_params_json(char **out, const iffa_analysis *a)
 			iffa_jsonbuf__puts(&b, ",");
 			iffa_jsonbuf__str(&b, ps->params[j].key);
 			iffa_jsonbuf__puts(&b, ":");
-			if (ps->params[j].type == IFFA_PARAM_CHOICE)
+			if (ps->params[j].type == IFFA_PARAM_CHOICE ||
+			    ps->params[j].type == IFFA_PARAM_DURATION)
 				iffa_jsonbuf__str(&b, v);
 			else
 				iffa_jsonbuf__puts(&b, v);
@@ -415,13 +464,13 @@ static double now_seconds(void)
 }
 
 int iffa_analysis_run_passes(iffa_findings *out, const iffa_analysis *a, const iffa_flowgraph *g,
-			     FILE *progress)
+			     iffa_db *db, FILE *progress)
 {
-	return iffa_analyse__run_passes(out, a, g, progress, NULL, NULL);
+	return iffa_analyse__run_passes(out, a, g, db, progress, NULL, NULL);
 }
 
 int iffa_analyse__run_passes(iffa_findings *out, const iffa_analysis *a, const iffa_flowgraph *g,
-			     FILE *progress, double *seconds, size_t *counts)
+			     iffa_db *db, FILE *progress, double *seconds, size_t *counts)
 {
 	for (size_t i = 1; i < iffa_analyse__npasses; i++) {
 		const iffa_pass_spec *ps = &iffa_analyse__passes[i];
@@ -435,7 +484,7 @@ int iffa_analyse__run_passes(iffa_findings *out, const iffa_analysis *a, const i
 		if (ps->size > sizeof(eff))
 			return iffa_error_set(IFFA_ERROR, "parameters of %s too large", ps->name);
 		iffa_analyse__effective(eff, a, i);
-		if ((error = ps->run(out, g, eff)) < 0) {
+		if ((error = ps->run(out, g, db, eff)) < 0) {
 			char msg[512];
 			snprintf(msg, sizeof(msg), "%s", iffa_error_last());
 			return iffa_error_set(error, "pass %s: %s", ps->name, msg);

@@ -213,7 +213,7 @@ int iffa_analyse(int64_t *out_run, iffa_db *db, const iffa_analysis *a,
 
 	stage(&o, "passes");
 	if ((error = iffa_findings_new(&f)) < 0 ||
-	    (error = iffa_analyse__run_passes(f, a, g, o.progress, seconds, counts)) < 0)
+	    (error = iffa_analyse__run_passes(f, a, g, db, o.progress, seconds, counts)) < 0)
 		goto fail;
 	iffa_findings_sort(f);
 	if ((error = row_counts(&rc, g, seconds, counts, ingest_s)) < 0)

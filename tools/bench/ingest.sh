@@ -27,7 +27,8 @@ if ! psql -d postgres -Atqc "SELECT 1 FROM pg_database WHERE datname = '$db'" | 
 	[ -d "$data" ] || "$iffa" generate --seed 1 --transfers "$n" --out "$data" --quiet
 	createdb "$db"
 	"$iffa" --db "dbname=$db" db init >/dev/null
-	for kind in party account designation fx_rate transfer ransom gold_lot levy; do
+	for kind in party account designation fx_rate transfer ransom gold_lot levy affected_zone; do
+		[ -f "$data/$kind.csv" ] || continue
 		/usr/bin/time -f "load $kind: %e s, %M KiB" "$iffa" --db "dbname=$db" load "$kind" "$data/$kind.csv" >/dev/null
 	done
 	psql -d "$db" -qc "VACUUM ANALYZE"
