@@ -83,6 +83,14 @@ void iffa_analyse__effective(void *out, const iffa_analysis *a, size_t pass);
 int iffa_analyse__store(iffa_db *db, int64_t run, const iffa_findings *f, const iffa_flowgraph *g);
 
 /*
+ * Store the exposure of every vertex within reach of a source (or with a
+ * score) in vertex_exposure, for run `run`, inside the caller's
+ * transaction; `out_rows` receives the rows written (src/analyse/exposure.c).
+ */
+int iffa_analyse__store_exposure(iffa_db *db, int64_t run, const iffa_exposure_params *p,
+				 const iffa_flowgraph *g, size_t *out_rows);
+
+/*
  * Run the selected passes: per pass (index in the table) the seconds it
  * took and the findings it added, when the arrays are not NULL.
  */

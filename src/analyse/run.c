@@ -6,8 +6,9 @@
  *      lock on (IFFA_ANALYSE__LOCK_TEXT, id) for as long as it runs;
  *   2. read the flow graph (its own REPEATABLE READ snapshot);
  *   3. run the passes;
- *   4. BEGIN; findings and members; status 'completed', row counts and
- *      end time; COMMIT.
+ *   4. BEGIN; findings and members; when the exposure pass ran, the
+ *      exposure of every vertex within reach of a source (vertex_exposure,
+ *      for screening); status 'completed', row counts and end time; COMMIT.
  *
  * A failure at any step after 1 marks the run 'failed' with the error,
  * reconnecting once if the connection was lost. If the server cannot be
@@ -143,6 +144,22 @@ static int row_counts(char **out, const iffa_flowgraph *g, const double *seconds
 	return 0;
 }
 
+/* When the exposure pass ran, its per-vertex values for screening, with
+ * the values the pass used. */
+static int store_exposure(iffa_db *db, int64_t run, const iffa_analysis *a, const iffa_flowgraph *g)
+{
+	iffa_exposure_params p;
+	size_t rows;
+
+	for (size_t i = 1; i < iffa_analyse__npasses; i++) {
+		if (strcmp(iffa_analyse__passes[i].name, "exposure") != 0 || !a->selected[i])
+			continue;
+		iffa_analyse__effective(&p, a, i);
+		return iffa_analyse__store_exposure(db, run, &p, g, &rows);
+	}
+	return 0;
+}
+
 /* Mark the run failed with `message`; reconnect once if the connection is gone. */
 static void mark_failed(iffa_db *db, int64_t run, const char *message)
 {
@@ -223,6 +240,8 @@ int iffa_analyse(int64_t *out_run, iffa_db *db, const iffa_analysis *a,
 	if ((error = iffa_db__exec(db, "storing findings", "BEGIN", 0, NULL)) < 0)
 		goto fail;
 	if ((error = iffa_analyse__store(db, run, f, g)) < 0)
+		goto fail;
+	if ((error = store_exposure(db, run, a, g)) < 0)
 		goto fail;
 	{
 		const char *p[2] = {id, rc};
