@@ -36,4 +36,5 @@ CREATE UNIQUE INDEX vertex_exposure_party_idx ON vertex_exposure (run_id, party_
 GRANT SELECT, INSERT ON vertex_exposure TO iffa_analyst;
 GRANT SELECT ON vertex_exposure TO iffa_screener, iffa_reader;
 -- A screening says which run its exposure came from and how old it is.
-GRANT SELECT (id, status, level, started_at, finished_at) ON analysis_run TO iffa_screener;
+GRANT SELECT (id, status, level, started_at, finished_at, row_counts) ON analysis_run
+    TO iffa_screener;

@@ -45,19 +45,54 @@ typedef enum {
 #define IFFA_SCREEN_POSSIBLE_DEFAULT 0.72
 
 /**
- * Graph-exposure hook (not implemented yet). When the flow-graph passes
- * exist, a screener will be able to report, for a counterparty tied to a
- * party of the graph, how many hops separate it from the nearest
- * designated party (designation.party_id, see the view designation_status
- * of sql/005_lists.sql). Until then the callback is NULL and every result
- * says "exposure not assessed"; nothing is guessed.
- *
- * @param payload  iffa_screen_options.exposure_payload
- * @param ref      the counterparty's reference (iffa_screen_request.ref), may be NULL
- * @param out_hops receives the number of hops, or -1 when unknown
- * @return 0 or an iffa error code (the screening then fails)
+ * Graph exposure. A counterparty is known in the flow graph by its account
+ * reference (iffa_screen_request.account: IBAN, MSISDN, wallet, as in
+ * account.ref), never by its name alone (homonyms; docs/SCREENING.md).
+ * The screener reads the exposure of known accounts from vertex_exposure
+ * of the latest completed analysis run that stored it (`iffa analyse`
+ * with the exposure pass), one statement per batch of counterparties.
  */
-typedef int (*iffa_screen_exposure_cb)(void *payload, const char *ref, int *out_hops);
+typedef enum {
+	IFFA_SCREEN_EXPOSURE_NOT_ASSESSED = 0, /**< no account given (or lookups off) */
+	IFFA_SCREEN_EXPOSURE_NO_RUN,       /**< no completed analysis run stored exposure */
+	IFFA_SCREEN_EXPOSURE_UNKNOWN_ACCOUNT, /**< the account is not in the records */
+	IFFA_SCREEN_EXPOSURE_NOT_IN_RUN,   /**< in the records, but loaded after the run */
+	IFFA_SCREEN_EXPOSURE_NONE,         /**< in the run's graph, no source within reach
+					        and no exposure */
+	IFFA_SCREEN_EXPOSURE_EXPOSED       /**< the run measured its exposure (the fields below) */
+} iffa_screen_exposure_status;
+
+/** One edge of an exposure path, in money order. Strings belong to the result. */
+typedef struct {
+	const char *from, *from_name; /**< account or party reference, owner's name */
+	const char *to, *to_name;
+	double amount_xof;
+	long long flows;              /**< records merged into the edge */
+	const char *first, *last;     /**< ISO 8601 UTC */
+	const char *channel, *kind;   /**< e.g. "mobile_money", "transfer" */
+	const char *records;          /**< JSON array of record ids, or "null" */
+} iffa_screen_path_edge;
+
+/** Exposure of one counterparty (part of iffa_screen_result). */
+typedef struct {
+	iffa_screen_exposure_status status;
+	long long run_id;            /**< the analysis run it comes from; 0 when none */
+	const char *run_finished_at; /**< its finished_at, ISO 8601 UTC, or NULL */
+	double run_age_days;         /**< days between finished_at and the screening */
+	long long account_id, party_id; /**< account.id and its owner (0 when none) */
+	const char *way;             /**< "source", "record_party", "proceeds", "funding",
+				          "none" (EXPOSED only) */
+	int flagged;                 /**< the run's exposure pass flagged it (its thresholds) */
+	double score;                /**< 0..1 (1: source or record party, else the larger share) */
+	double taint, tainted_xof;   /**< share and XOF of what it received that came from sources */
+	double funding, funding_xof; /**< share and XOF of what it paid that went to sources */
+	int hops;                    /**< undirected hops to the nearest designated or
+				          armed-group party; -1 none within reach */
+	size_t npath;
+	const iffa_screen_path_edge *path; /**< the explanation path */
+	const char *path_json;       /**< the same as stored: a JSON array of edges */
+	int raised;                  /**< the exposure raised the verdict */
+} iffa_screen_exposure;
 
 /** Options of iffa_screener_new(). */
 typedef struct {
@@ -69,13 +104,13 @@ typedef struct {
 	const char *os_user;         /**< who asks; NULL: the process's user */
 	const char *requested_by;    /**< on whose behalf (e.g. an application's
 					  user), recorded in audit_log; may be NULL */
-	iffa_screen_exposure_cb exposure;  /**< see iffa_screen_exposure_cb; NULL */
-	void *exposure_payload;
+	int exposure;                /**< look accounts up in the latest run's exposure
+					  (default 1; 0 reports "not assessed") */
 } iffa_screen_options;
 
-#define IFFA_SCREEN_OPTIONS_VERSION 1
+#define IFFA_SCREEN_OPTIONS_VERSION 2
 #define IFFA_SCREEN_OPTIONS_INIT {IFFA_SCREEN_OPTIONS_VERSION, NULL, \
-		IFFA_SCREEN_MATCH_DEFAULT, IFFA_SCREEN_POSSIBLE_DEFAULT, 5, NULL, NULL, NULL, NULL}
+		IFFA_SCREEN_MATCH_DEFAULT, IFFA_SCREEN_POSSIBLE_DEFAULT, 5, NULL, NULL, 1}
 
 /** One counterparty to screen. Strings are UTF-8 and borrowed. */
 typedef struct {
@@ -83,6 +118,8 @@ typedef struct {
 	const char *country; /**< ISO 3166-1 alpha-2 (nationality or residence), or NULL */
 	const char *dob;     /**< date of birth YYYY, YYYY-MM or YYYY-MM-DD, or NULL */
 	const char *ref;     /**< the caller's reference of the counterparty, or NULL */
+	const char *account; /**< its account reference (account.ref), or NULL: the
+			          graph exposure is looked up by it */
 } iffa_screen_request;
 
 /** An entry a counterparty resembles. Strings belong to the result. */
@@ -102,12 +139,15 @@ typedef struct {
 
 /** The outcome for one counterparty (caller-owned; iffa_screen_result_dispose). */
 typedef struct {
-	iffa_screen_verdict verdict; /**< of the best hit; CLEAR when none */
+	iffa_screen_verdict verdict; /**< name and exposure combined (docs/SCREENING.md) */
+	iffa_screen_verdict name_verdict; /**< of the best hit alone; CLEAR when none */
 	size_t nhits;
 	iffa_screen_hit *hits;       /**< best first */
-	int exposure_hops;           /**< -1: not assessed (see iffa_screen_exposure_cb) */
+	iffa_screen_exposure exposure;
 	long long audit_id;          /**< audit_log.id of the record of this screening */
 	char *strings;               /* storage of the hits' strings */
+	char *xstrings;              /* storage of the exposure's strings */
+	iffa_screen_path_edge *xpath; /* storage of the exposure path */
 } iffa_screen_result;
 
 /**
@@ -164,20 +204,26 @@ typedef struct {
 /**
  * Screen every counterparty of a CSV file and write one verdict per
  * counterparty to `to`. The file has a header naming its columns, in any
- * order: `name` (required), `ref`, `country`, `dob` (CSV rules of
- * docs/FORMATS.md); it is read and checked whole first, so a bad row
+ * order: `name` (required), `ref`, `country`, `dob`, `account` (CSV rules
+ * of docs/FORMATS.md); it is read and checked whole first, so a bad row
  * screens nothing. Counterparties are then screened and recorded in
  * audit_log in batches of 1,000, each batch written out after it is
  * recorded.
  *
  * CSV output columns: line,ref,name,verdict,score,list,reference,
- * matched_name,entry_name,reason,hits,exposure,audit_id (line is the
- * counterparty's line in the input).
+ * matched_name,entry_name,reason,hits,account,exposure,exposure_score,hops,
+ * exposure_run,exposure_path,audit_id (line is the counterparty's line in
+ * the input; exposure is the status or the way, exposure_path the edges
+ * in words). JSON lines carry the exposure as an object.
  *
  * @return 0; IFFA_EINVAL (the file: line named), IFFA_EIO, IFFA_EDB
  */
 int iffa_screener_screen_file(iffa_screen_file_stats *out, iffa_screener *s, const char *path,
 			      FILE *to, iffa_screen_output format);
+
+/** "not assessed", "no analysis run", "unknown account", "not in run",
+ *  "none" or "exposed". */
+const char *iffa_screen_exposure_status_name(iffa_screen_exposure_status s);
 
 /** "match", "possible match" or "clear". */
 const char *iffa_screen_verdict_name(iffa_screen_verdict v);

@@ -24,6 +24,7 @@
 #include "core/jsonbuf.h"
 #include "core/osuser.h"
 #include "db/db.h"
+#include "graph/flowgraph.h"
 #include "iffa/ingest.h"
 
 static double now_seconds(void)
@@ -144,18 +145,45 @@ static int row_counts(char **out, const iffa_flowgraph *g, const double *seconds
 	return 0;
 }
 
-/* When the exposure pass ran, its per-vertex values for screening, with
- * the values the pass used. */
-static int store_exposure(iffa_db *db, int64_t run, const iffa_analysis *a, const iffa_flowgraph *g)
+/*
+ * When the exposure pass ran, its per-vertex values for screening, with
+ * the values the pass used. `extra` receives what row_counts adds:
+ * {"exposure": {"rows": n, "max_account_id": id}}, the highest account id
+ * the graph could hold (so that a screening tells an account loaded after
+ * the run from one without exposure), or {} when the pass did not run.
+ */
+static int store_exposure(char *extra, size_t size, iffa_db *db, int64_t run,
+			  const iffa_analysis *a, const iffa_flowgraph *g)
 {
 	iffa_exposure_params p;
+	long long max_account = 0;
 	size_t rows;
+	int error;
 
+	snprintf(extra, size, "{}");
 	for (size_t i = 1; i < iffa_analyse__npasses; i++) {
 		if (strcmp(iffa_analyse__passes[i].name, "exposure") != 0 || !a->selected[i])
 			continue;
 		iffa_analyse__effective(&p, a, i);
-		return iffa_analyse__store_exposure(db, run, &p, g, &rows);
+		if ((error = iffa_analyse__store_exposure(db, run, &p, g, &rows)) < 0)
+			return error;
+		if (g->level == IFFA_LEVEL_ACCOUNT) {
+			/* every account is a vertex at account level */
+			for (igraph_integer_t v = 0; v < g->nv; v++)
+				if (!(g->vkey[v] & 1) && (long long)(g->vkey[v] >> 1) > max_account)
+					max_account = (long long)(g->vkey[v] >> 1);
+		} else {
+			PGresult *res = NULL;
+			if ((error = iffa_db__query(&res, db, "reading the highest account id",
+						    "SELECT coalesce(max(id), 0) FROM account", 0,
+						    NULL)) < 0)
+				return error;
+			max_account = atoll(PQgetvalue(res, 0, 0));
+			PQclear(res);
+		}
+		snprintf(extra, size, "{\"exposure\":{\"rows\":%zu,\"max_account_id\":%lld}}", rows,
+			 max_account);
+		return 0;
 	}
 	return 0;
 }
@@ -197,7 +225,7 @@ int iffa_analyse(int64_t *out_run, iffa_db *db, const iffa_analysis *a,
 	iffa_findings *f = NULL;
 	double seconds[64], t0, ingest_s;
 	size_t counts[64];
-	char *rc = NULL, id[32];
+	char *rc = NULL, id[32], extra[128];
 	int64_t run = 0;
 	int error;
 
@@ -241,15 +269,15 @@ int iffa_analyse(int64_t *out_run, iffa_db *db, const iffa_analysis *a,
 		goto fail;
 	if ((error = iffa_analyse__store(db, run, f, g)) < 0)
 		goto fail;
-	if ((error = store_exposure(db, run, a, g)) < 0)
+	if ((error = store_exposure(extra, sizeof(extra), db, run, a, g)) < 0)
 		goto fail;
 	{
-		const char *p[2] = {id, rc};
+		const char *p[3] = {id, rc, extra};
 		if ((error = iffa_db__exec(db, "completing the analysis run",
 					   "UPDATE analysis_run SET status = 'completed',"
-					   " finished_at = clock_timestamp(), row_counts = $2::jsonb"
-					   " WHERE id = $1",
-					   2, p)) < 0)
+					   " finished_at = clock_timestamp(),"
+					   " row_counts = $2::jsonb || $3::jsonb WHERE id = $1",
+					   3, p)) < 0)
 			goto fail;
 	}
 	if ((error = iffa_db__exec(db, "committing the findings", "COMMIT", 0, NULL)) < 0)

@@ -12,21 +12,24 @@
 #include "core/jsonbuf.h"
 #include "iffa/common.h"
 #include "iffa/screen.h"
+#include "screen/exposure.h"
 
 #define BATCH 1000
 #define MAX_FILE (1u << 30)
 
-enum { COL_NAME, COL_REF, COL_COUNTRY, COL_DOB, NCOL };
-static const char *const colnames[NCOL] = {"name", "ref", "country", "dob"};
+enum { COL_NAME, COL_REF, COL_COUNTRY, COL_DOB, COL_ACCOUNT, NCOL };
+static const char *const colnames[NCOL] = {"name", "ref", "country", "dob", "account"};
 
 typedef struct {
 	iffa_screen_request req;
 	long line;
 } row;
 
-static void write_csv(iffa_jsonbuf *b, const row *r, const iffa_screen_result *res)
+static void write_csv(iffa_jsonbuf *b, iffa_jsonbuf *words, const row *r,
+		      const iffa_screen_result *res)
 {
 	const iffa_screen_hit *h = res->nhits ? &res->hits[0] : NULL;
+	const iffa_screen_exposure *e = &res->exposure;
 	char num[64];
 
 	iffa_jsonbuf__printf(b, "%ld,", r->line);
@@ -51,10 +54,26 @@ static void write_csv(iffa_jsonbuf *b, const row *r, const iffa_screen_result *r
 	iffa_jsonbuf__puts(b, ",");
 	iffa_jsonbuf__csv(b, h ? h->reason : NULL);
 	iffa_jsonbuf__printf(b, ",%zu,", res->nhits);
-	if (res->exposure_hops >= 0)
-		iffa_jsonbuf__printf(b, "%d", res->exposure_hops);
-	else
-		iffa_jsonbuf__puts(b, "not assessed");
+	iffa_jsonbuf__csv(b, r->req.account);
+	iffa_jsonbuf__puts(b, ",");
+	if (e->status == IFFA_SCREEN_EXPOSURE_EXPOSED) {
+		iffa_jsonbuf__csv(b, e->way);
+		iffa_jsonbuf__printf(b, ",%.4f,", e->score);
+		if (e->hops >= 0)
+			iffa_jsonbuf__printf(b, "%d", e->hops);
+	} else {
+		iffa_jsonbuf__csv(b, iffa_screen_exposure_status_name(e->status));
+		iffa_jsonbuf__puts(b, ",,");
+	}
+	iffa_jsonbuf__puts(b, ",");
+	if (e->run_id)
+		iffa_jsonbuf__printf(b, "%lld", e->run_id);
+	iffa_jsonbuf__puts(b, ",");
+	iffa_jsonbuf__clear(words);
+	iffa_screen__exposure_path_words(words, e);
+	if (words->oom)
+		b->oom = 1;
+	iffa_jsonbuf__csv(b, words->len ? words->ptr : NULL);
 	iffa_jsonbuf__printf(b, ",%lld\n", res->audit_id);
 }
 
@@ -66,6 +85,10 @@ static void write_json(iffa_jsonbuf *b, const row *r, const iffa_screen_result *
 	iffa_jsonbuf__kv(b, "name", r->req.name);
 	iffa_jsonbuf__puts(b, ",");
 	iffa_jsonbuf__kv(b, "verdict", iffa_screen_verdict_name(res->verdict));
+	iffa_jsonbuf__puts(b, ",");
+	iffa_jsonbuf__kv(b, "name_verdict", iffa_screen_verdict_name(res->name_verdict));
+	iffa_jsonbuf__puts(b, ",");
+	iffa_jsonbuf__kv(b, "account", r->req.account);
 	iffa_jsonbuf__puts(b, ",\"hits\":[");
 	for (size_t i = 0; i < res->nhits; i++) {
 		const iffa_screen_hit *h = &res->hits[i];
@@ -88,12 +111,9 @@ static void write_json(iffa_jsonbuf *b, const row *r, const iffa_screen_result *
 		iffa_jsonbuf__kv(b, "reason", h->reason);
 		iffa_jsonbuf__puts(b, "}");
 	}
-	iffa_jsonbuf__puts(b, "],");
-	if (res->exposure_hops >= 0)
-		iffa_jsonbuf__printf(b, "\"exposure_hops\":%d,", res->exposure_hops);
-	else
-		iffa_jsonbuf__puts(b, "\"exposure\":\"not assessed\",");
-	iffa_jsonbuf__printf(b, "\"audit_id\":%lld}\n", res->audit_id);
+	iffa_jsonbuf__puts(b, "],\"exposure\":");
+	iffa_screen__exposure_json(b, &res->exposure);
+	iffa_jsonbuf__printf(b, ",\"audit_id\":%lld}\n", res->audit_id);
 }
 
 int iffa_screener_screen_file(iffa_screen_file_stats *out, iffa_screener *s, const char *path,
@@ -101,7 +121,7 @@ int iffa_screener_screen_file(iffa_screen_file_stats *out, iffa_screener *s, con
 {
 	int pos[NCOL], error, r, ncols;
 	iffa_screen_result *results = NULL;
-	iffa_jsonbuf b = IFFA_JSONBUF_INIT;
+	iffa_jsonbuf b = IFFA_JSONBUF_INIT, words = IFFA_JSONBUF_INIT;
 	row *rows = NULL;
 	size_t nrows = 0, cap = 0, len;
 	iffa_csvrec c;
@@ -125,7 +145,7 @@ int iffa_screener_screen_file(iffa_screen_file_stats *out, iffa_screener *s, con
 			;
 		if (k == NCOL || pos[k] >= 0) {
 			error = iffa_error_set(IFFA_EINVAL, "%s:1: %s column '%s' (columns: name, ref, "
-					       "country, dob)", path, k == NCOL ? "unknown" : "repeated",
+					       "country, dob, account)", path, k == NCOL ? "unknown" : "repeated",
 					       c.fields[i]);
 			goto done;
 		}
@@ -166,9 +186,11 @@ int iffa_screener_screen_file(iffa_screen_file_stats *out, iffa_screener *s, con
 		w->req.ref = *v[COL_REF] ? strdup(v[COL_REF]) : NULL;
 		w->req.country = *v[COL_COUNTRY] ? strdup(v[COL_COUNTRY]) : NULL;
 		w->req.dob = *v[COL_DOB] ? strdup(v[COL_DOB]) : NULL;
+		w->req.account = *v[COL_ACCOUNT] ? strdup(v[COL_ACCOUNT]) : NULL;
 		nrows++;
 		if (!w->req.name || (*v[COL_REF] && !w->req.ref) ||
-		    (*v[COL_COUNTRY] && !w->req.country) || (*v[COL_DOB] && !w->req.dob)) {
+		    (*v[COL_COUNTRY] && !w->req.country) || (*v[COL_DOB] && !w->req.dob) ||
+		    (*v[COL_ACCOUNT] && !w->req.account)) {
 			error = iffa_error_set(IFFA_ENOMEM, "out of memory");
 			goto done;
 		}
@@ -187,7 +209,8 @@ int iffa_screener_screen_file(iffa_screen_file_stats *out, iffa_screener *s, con
 	}
 	if (format == IFFA_SCREEN_OUT_CSV)
 		fputs("line,ref,name,verdict,score,list,reference,matched_name,entry_name,reason,"
-		      "hits,exposure,audit_id\n", to);
+		      "hits,account,exposure,exposure_score,hops,exposure_run,exposure_path,"
+		      "audit_id\n", to);
 	for (size_t at = 0; at < nrows; at += BATCH) {
 		size_t n = nrows - at < BATCH ? nrows - at : BATCH;
 		iffa_screen_request reqs[BATCH];
@@ -204,7 +227,7 @@ int iffa_screener_screen_file(iffa_screen_file_stats *out, iffa_screener *s, con
 		iffa_jsonbuf__clear(&b);
 		for (size_t i = 0; i < n; i++) {
 			if (format == IFFA_SCREEN_OUT_CSV)
-				write_csv(&b, &rows[at + i], &results[i]);
+				write_csv(&b, &words, &rows[at + i], &results[i]);
 			else
 				write_json(&b, &rows[at + i], &results[i]);
 			out->screened++;
@@ -231,10 +254,12 @@ done:
 		free((char *)rows[i].req.ref);
 		free((char *)rows[i].req.country);
 		free((char *)rows[i].req.dob);
+		free((char *)rows[i].req.account);
 	}
 	free(rows);
 	free(results);
 	iffa_jsonbuf__dispose(&b);
+	iffa_jsonbuf__dispose(&words);
 	iffa_csvrec__dispose(&c);
 	free(data);
 	return error;

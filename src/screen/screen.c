@@ -14,6 +14,7 @@
 #include "core/utf8.h"
 #include "db/db.h"
 #include "iffa/screen.h"
+#include "screen/exposure.h"
 #include "screen/index.h"
 #include "screen/screener.h"
 
@@ -27,8 +28,7 @@ struct iffa_screener {
 	char os_user[256];
 	char *requested_by;
 	char *lists_json;           /* [{"list":"UN","version":3}, ...] */
-	iffa_screen_exposure_cb exposure;
-	void *exposure_payload;
+	iffa_screen__exposure *xp;  /* NULL: exposure not looked up */
 	iffa_screen__hit *hits;     /* scratch, max_hits */
 };
 
@@ -221,8 +221,6 @@ int iffa_screener_new(iffa_screener **out, iffa_db *db, const iffa_screen_option
 	s->params.match = opts->match;
 	s->params.possible = opts->possible;
 	s->params.max_hits = opts->max_hits;
-	s->exposure = opts->exposure;
-	s->exposure_payload = opts->exposure_payload;
 	if (opts->os_user)
 		snprintf(s->os_user, sizeof(s->os_user), "%s", opts->os_user);
 	else
@@ -234,7 +232,10 @@ int iffa_screener_new(iffa_screener **out, iffa_db *db, const iffa_screen_option
 	}
 	if ((error = iffa_screen__index_new(&s->ix)) < 0)
 		goto done;
-	error = load(s, opts->list);
+	if ((error = load(s, opts->list)) < 0)
+		goto done;
+	if (opts->exposure)
+		error = iffa_screen__exposure_open(&s->xp, db);
 done:
 	if (error < 0) {
 		iffa_screener_free(s);
@@ -249,6 +250,7 @@ void iffa_screener_free(iffa_screener *s)
 	if (!s)
 		return;
 	iffa_screen__index_free(s->ix);
+	iffa_screen__exposure_free(s->xp);
 	free(s->requested_by);
 	free(s->lists_json);
 	free(s->hits);
@@ -271,8 +273,10 @@ void iffa_screen_result_dispose(iffa_screen_result *r)
 		return;
 	free(r->hits);
 	free(r->strings);
+	free(r->xstrings);
+	free(r->xpath);
 	memset(r, 0, sizeof(*r));
-	r->exposure_hops = -1;
+	r->exposure.hops = -1;
 }
 
 static int check_request(const iffa_screen_request *r, size_t i)
@@ -298,6 +302,10 @@ static int check_request(const iffa_screen_request *r, size_t i)
 	if (r->ref && !iffa_utf8__valid(r->ref, strlen(r->ref), NULL))
 		return iffa_error_set(IFFA_EINVAL, "counterparty %zu: reference is not valid UTF-8",
 				      i + 1);
+	if (r->account && (strlen(r->account) > MAX_NAME_BYTES ||
+			   !iffa_utf8__valid(r->account, strlen(r->account), NULL)))
+		return iffa_error_set(IFFA_EINVAL, "counterparty %zu: account reference is not valid "
+				      "UTF-8 of at most %d bytes", i + 1, MAX_NAME_BYTES);
 	return 0;
 }
 
@@ -318,7 +326,7 @@ static int fill_result(iffa_screen_result *r, const iffa_screener *s,
 		for (int k = 0; k < 7; k++)
 			size += f[k] ? strlen(f[k]) + 1 : 0;
 	}
-	r->verdict = n ? (iffa_screen_verdict)hits[0].verdict : IFFA_SCREEN_CLEAR;
+	r->verdict = r->name_verdict = n ? (iffa_screen_verdict)hits[0].verdict : IFFA_SCREEN_CLEAR;
 	r->nhits = n;
 	if (n == 0)
 		return 0;
@@ -362,6 +370,8 @@ static void request_json(iffa_jsonbuf *b, const iffa_screener *s, const iffa_scr
 	iffa_jsonbuf__kv(b, "dob", r->dob && *r->dob ? r->dob : NULL);
 	iffa_jsonbuf__puts(b, ",");
 	iffa_jsonbuf__kv(b, "ref", r->ref);
+	iffa_jsonbuf__puts(b, ",");
+	iffa_jsonbuf__kv(b, "account", r->account && *r->account ? r->account : NULL);
 	iffa_jsonbuf__printf(b, ",\"position\":%zu,\"match_threshold\":%.4f,"
 			     "\"possible_threshold\":%.4f,\"lists\":%s,", position,
 			     s->params.match, s->params.possible, s->lists_json);
@@ -373,10 +383,10 @@ static void verdict_json(iffa_jsonbuf *b, const iffa_screen_result *r)
 {
 	iffa_jsonbuf__puts(b, "\"verdict\":{");
 	iffa_jsonbuf__kv(b, "verdict", iffa_screen_verdict_name(r->verdict));
-	if (r->exposure_hops >= 0)
-		iffa_jsonbuf__printf(b, ",\"exposure_hops\":%d", r->exposure_hops);
-	else
-		iffa_jsonbuf__puts(b, ",\"exposure\":\"not assessed\"");
+	iffa_jsonbuf__puts(b, ",");
+	iffa_jsonbuf__kv(b, "name_verdict", iffa_screen_verdict_name(r->name_verdict));
+	iffa_jsonbuf__puts(b, ",\"exposure\":");
+	iffa_screen__exposure_json(b, &r->exposure);
 	iffa_jsonbuf__puts(b, ",\"hits\":[");
 	for (size_t i = 0; i < r->nhits; i++) {
 		const iffa_screen_hit *h = &r->hits[i];
@@ -406,7 +416,7 @@ int iffa_screener_screen(iffa_screen_result *out, iffa_screener *s,
 
 	for (size_t i = 0; i < n; i++) {
 		memset(&out[i], 0, sizeof(out[i]));
-		out[i].exposure_hops = -1;
+		out[i].exposure.hops = -1;
 	}
 	if (n > MAX_BATCH)
 		return iffa_error_set(IFFA_EINVAL, "%zu counterparties in one call; at most %d",
@@ -431,9 +441,12 @@ int iffa_screener_screen(iffa_screen_result *out, iffa_screener *s,
 		if ((error = iffa_screen__index_match(s->hits, &nh, NULL, s->ix, &q, &s->params)) < 0 ||
 		    (error = fill_result(&out[i], s, s->hits, nh)) < 0)
 			goto done;
-		if (s->exposure && (error = s->exposure(s->exposure_payload, reqs[i].ref,
-							&out[i].exposure_hops)) < 0)
-			goto done;
+	}
+	/* One statement for the accounts of the whole batch. */
+	if (s->xp && (error = iffa_screen__exposure_lookup(s->xp, out, reqs, n)) < 0)
+		goto done;
+	for (size_t i = 0; i < n; i++) {
+		iffa_screen__exposure_combine(&out[i]);
 		if (i)
 			iffa_jsonbuf__puts(&batch, ",");
 		request_json(&batch, s, &reqs[i], i + 1);

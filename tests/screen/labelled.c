@@ -92,7 +92,7 @@ static void measure(figures *f, const char *set)
 	for (size_t i = 0; i < nrows; i++) {
 		const labelled *r = &rows[i];
 		iffa_screen_request req = {r->name, r->country[0] ? r->country : NULL,
-					   r->dob[0] ? r->dob : NULL, NULL};
+					   r->dob[0] ? r->dob : NULL, NULL, NULL};
 		iffa_screen_result res;
 		int found = 0;
 

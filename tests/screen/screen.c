@@ -30,7 +30,7 @@ static iffa_db *fresh(char *ci, size_t size, const char *name, const char *list_
 static void screen_one(iffa_screen_result *out, iffa_screener *s, const char *name,
 		       const char *country, const char *dob)
 {
-	iffa_screen_request req = {name, country, dob, "CP-1"};
+	iffa_screen_request req = {name, country, dob, "CP-1", NULL};
 
 	cr_assert_eq(iffa_screener_screen(out, s, &req, 1), 0, "%s: %s", name, iffa_error_last());
 }
@@ -56,7 +56,9 @@ Test(screen_end_to_end, iyad_ag_ghaly_is_a_match_with_its_reason_and_audit_row)
 	cr_assert(strstr(r.hits[0].reason, "ghaly~ghali (same reading)") != NULL, "%s",
 		  r.hits[0].reason);
 	cr_assert(strstr(r.hits[0].reason, "ignored in query: ag") != NULL, "%s", r.hits[0].reason);
-	cr_assert_eq(r.exposure_hops, -1, "graph exposure is not assessed yet");
+	cr_assert_eq(r.exposure.status, IFFA_SCREEN_EXPOSURE_NOT_ASSESSED,
+		     "no account given: a name alone attaches no graph exposure");
+	cr_assert_eq(r.exposure.hops, -1);
 	cr_assert_gt(r.audit_id, 0);
 
 	/* The record: who, when, what was asked, what was answered, on which list version. */
@@ -67,7 +69,7 @@ Test(screen_end_to_end, iyad_ag_ghaly_is_a_match_with_its_reason_and_audit_row)
 		 "AND params->>'ref' = 'CP-1' AND params->'lists'->0->>'list' = 'UN' "
 		 "AND (params->'lists'->0->>'version')::int = 1 "
 		 "AND detail->>'verdict' = 'match' AND detail->'hits'->0->>'reference' = 'QDi.316' "
-		 "AND detail->>'exposure' = 'not assessed' AND rows_affected >= 1", r.audit_id);
+		 "AND detail->'exposure'->>'status' = 'not assessed' AND rows_affected >= 1", r.audit_id);
 	cr_assert_eq(testdb_scalar(db, sql), 1);
 	iffa_screen_result_dispose(&r);
 
@@ -103,9 +105,9 @@ Test(screen_end_to_end, iyad_ag_ghaly_is_a_match_with_its_reason_and_audit_row)
 
 Test(screen_end_to_end, a_batch_is_recorded_row_by_row)
 {
-	iffa_screen_request reqs[3] = {{"JNIM", NULL, NULL, "A"},
-				       {"Fatoumata Traoré", "BF", NULL, "B"},
-				       {"Ansar Dine", NULL, NULL, "C"}};
+	iffa_screen_request reqs[3] = {{"JNIM", NULL, NULL, "A", NULL},
+				       {"Fatoumata Traoré", "BF", NULL, "B", NULL},
+				       {"Ansar Dine", NULL, NULL, "C", NULL}};
 	iffa_screen_result r[3];
 	iffa_screener *s;
 	char ci[128];
@@ -132,8 +134,8 @@ Test(screen_end_to_end, a_batch_is_recorded_row_by_row)
 
 Test(screen_end_to_end, no_verdict_without_a_list_a_good_request_or_an_audit_record)
 {
-	iffa_screen_request bad[2] = {{"Iyad Ag Ghali", NULL, NULL, NULL},
-				      {"Amadou Koufa", NULL, "1958-13", NULL}};
+	iffa_screen_request bad[2] = {{"Iyad Ag Ghali", NULL, NULL, NULL, NULL},
+				      {"Amadou Koufa", NULL, "1958-13", NULL, NULL}};
 	iffa_screen_options opts = IFFA_SCREEN_OPTIONS_INIT;
 	iffa_screen_result r[2];
 	iffa_screener *s = NULL;

@@ -1,0 +1,365 @@
+/*
+ * Graph exposure of screened counterparties. `iffa analyse` leaves the
+ * exposure of every vertex within reach of a source in vertex_exposure
+ * (src/analyse/exposure.c); a screening reads it for the accounts it is
+ * given, never the flow graph itself, so it costs one statement per batch
+ * of counterparties.
+ *
+ * The run: the latest completed analysis run whose row counts say it
+ * stored exposure (row_counts.exposure, with the highest account id it
+ * knew, which tells an account loaded after the run from one that was in
+ * its graph without exposure). The statement, prepared once per screener:
+ * the batch's account references as a JSON array, each joined to
+ * account, then to the run's row of its vertex (the account itself at
+ * account level, its owning party at party level), then to the edges of
+ * the row's path, one result row per edge (or one when no path).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db/db.h"
+#include "screen/exposure.h"
+
+struct iffa_screen__exposure {
+	iffa_db *db;                /* borrowed */
+	long long run;              /* 0: no run */
+	char finished[40];          /* ISO 8601 UTC */
+	double finished_epoch;      /* seconds */
+	long long max_account;      /* highest account id the run's graph could hold */
+	char level[8];
+	char stmt[64];              /* prepared statement name, "" when none */
+};
+
+static const char *const status_names[] = {"not assessed", "no analysis run", "unknown account",
+					   "not in run", "none", "exposed"};
+
+const char *iffa_screen_exposure_status_name(iffa_screen_exposure_status s)
+{
+	return (unsigned)s <= IFFA_SCREEN_EXPOSURE_EXPOSED ? status_names[s] : "not assessed";
+}
+
+static const char lookup_sql[] =
+	"SELECT (q->>'i')::int, a.id, a.party_id, x.way, x.flagged, x.score, x.taint,"
+	" x.tainted_xof, x.funding, x.funding_xof, x.hops, x.path::text, p.ord,"
+	" p.e->>'from', p.e->>'from_name', p.e->>'to', p.e->>'to_name',"
+	" (p.e->>'amount_xof')::float8, (p.e->>'flows')::bigint, p.e->>'first', p.e->>'last',"
+	" p.e->>'channel', p.e->>'kind', coalesce(p.e->'records', 'null'::jsonb)::text"
+	" FROM jsonb_array_elements($3::jsonb) q"
+	" LEFT JOIN account a ON a.ref = q->>'ref'"
+	" LEFT JOIN LATERAL ("
+	"  SELECT * FROM vertex_exposure v WHERE v.run_id = $1::bigint AND v.account_id = a.id"
+	"   AND ($2::text = 'account' OR a.party_id IS NULL)"
+	"  UNION ALL SELECT * FROM vertex_exposure v WHERE v.run_id = $1::bigint"
+	"   AND $2::text = 'party' AND v.party_id = a.party_id AND v.account_id IS NULL"
+	"  LIMIT 1) x ON true"
+	" LEFT JOIN LATERAL jsonb_array_elements(x.path) WITH ORDINALITY AS p(e, ord) ON true"
+	" ORDER BY 1, p.ord";
+
+int iffa_screen__exposure_open(iffa_screen__exposure **out, iffa_db *db)
+{
+	iffa_screen__exposure *x;
+	PGresult *res = NULL;
+	int error;
+
+	*out = NULL;
+	if (!(x = calloc(1, sizeof(*x))))
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	x->db = db;
+	if ((error = iffa_db__query(&res, db, "reading the schema",
+				    "SELECT to_regclass('vertex_exposure') IS NOT NULL", 0, NULL)) < 0)
+		goto done;
+	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
+		error = iffa_error_set(IFFA_EDB, "the database has no vertex_exposure table: run "
+				       "`iffa db init` to upgrade the schema");
+		goto done;
+	}
+	PQclear(res);
+	res = NULL;
+	if ((error = iffa_db__query(
+		     &res, db, "finding the latest analysis run with exposure",
+		     "SELECT id, to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+		     " extract(epoch FROM finished_at)::float8, level,"
+		     " coalesce((row_counts->'exposure'->>'max_account_id')::bigint, 0)"
+		     " FROM analysis_run WHERE status = 'completed' AND row_counts ? 'exposure'"
+		     " ORDER BY finished_at DESC, id DESC LIMIT 1", 0, NULL)) < 0)
+		goto done;
+	if (PQntuples(res) == 1) {
+		x->run = atoll(PQgetvalue(res, 0, 0));
+		snprintf(x->finished, sizeof(x->finished), "%s", PQgetvalue(res, 0, 1));
+		x->finished_epoch = atof(PQgetvalue(res, 0, 2));
+		snprintf(x->level, sizeof(x->level), "%s", PQgetvalue(res, 0, 3));
+		x->max_account = atoll(PQgetvalue(res, 0, 4));
+	}
+	PQclear(res);
+	res = NULL;
+	if (x->run == 0)
+		goto done;
+	/* A name of its own, so that screeners may share a connection. */
+	snprintf(x->stmt, sizeof(x->stmt), "iffa_screen_exposure_%llx",
+		 (unsigned long long)(uintptr_t)x);
+	res = PQprepare(iffa_db_conn(db), x->stmt, lookup_sql, 0, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		error = iffa_db__fail(db, res, "preparing the exposure look-up");
+		x->stmt[0] = '\0';
+	}
+done:
+	PQclear(res);
+	if (error < 0) {
+		iffa_screen__exposure_free(x);
+		return error;
+	}
+	*out = x;
+	return 0;
+}
+
+void iffa_screen__exposure_free(iffa_screen__exposure *x)
+{
+	if (!x)
+		return;
+	if (x->stmt[0]) {
+		char sql[96];
+		snprintf(sql, sizeof(sql), "DEALLOCATE %s", x->stmt);
+		PQclear(PQexec(iffa_db_conn(x->db), sql));
+	}
+	free(x);
+}
+
+static size_t len0(const char *s)
+{
+	return s ? strlen(s) + 1 : 0;
+}
+
+static const char *copy(char **at, const char *s)
+{
+	char *d = *at;
+
+	if (!s)
+		return NULL;
+	memcpy(d, s, strlen(s) + 1);
+	*at += strlen(s) + 1;
+	return d;
+}
+
+static const char *field(const PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
+}
+
+/* Fill one result from its rows [first, end) of the look-up. */
+static int fill(iffa_screen_result *r, const iffa_screen__exposure *x, const PGresult *res,
+		int first, int end)
+{
+	iffa_screen_exposure *e = &r->exposure;
+	size_t size = len0(x->finished), npath = 0;
+	char *at;
+
+	if (PQgetisnull(res, first, 1)) {
+		e->status = IFFA_SCREEN_EXPOSURE_UNKNOWN_ACCOUNT;
+	} else {
+		e->account_id = atoll(PQgetvalue(res, first, 1));
+		e->party_id = PQgetisnull(res, first, 2) ? 0 : atoll(PQgetvalue(res, first, 2));
+		if (!PQgetisnull(res, first, 3))
+			e->status = IFFA_SCREEN_EXPOSURE_EXPOSED;
+		else if (e->account_id > x->max_account)
+			e->status = IFFA_SCREEN_EXPOSURE_NOT_IN_RUN;
+		else
+			e->status = IFFA_SCREEN_EXPOSURE_NONE;
+	}
+	e->hops = -1;
+	if (e->status == IFFA_SCREEN_EXPOSURE_EXPOSED) {
+		e->flagged = strcmp(PQgetvalue(res, first, 4), "t") == 0;
+		e->score = atof(PQgetvalue(res, first, 5));
+		e->taint = atof(PQgetvalue(res, first, 6));
+		e->tainted_xof = atof(PQgetvalue(res, first, 7));
+		e->funding = atof(PQgetvalue(res, first, 8));
+		e->funding_xof = atof(PQgetvalue(res, first, 9));
+		e->hops = atoi(PQgetvalue(res, first, 10));
+		size += len0(PQgetvalue(res, first, 3)) + len0(PQgetvalue(res, first, 11));
+		for (int i = first; i < end; i++) {
+			if (PQgetisnull(res, i, 12))
+				continue;
+			npath++;
+			for (int c = 13; c <= 23; c++)
+				if (c != 17 && c != 18)
+					size += len0(field(res, i, c));
+		}
+	}
+	if (!(r->xstrings = malloc(size + 1)) ||
+	    (npath && !(r->xpath = calloc(npath, sizeof(*r->xpath)))))
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	at = r->xstrings;
+	e->run_finished_at = copy(&at, x->finished);
+	if (e->status != IFFA_SCREEN_EXPOSURE_EXPOSED)
+		return 0;
+	e->way = copy(&at, PQgetvalue(res, first, 3));
+	e->path_json = copy(&at, PQgetvalue(res, first, 11));
+	for (int i = first; i < end; i++) {
+		iffa_screen_path_edge *pe;
+		if (PQgetisnull(res, i, 12))
+			continue;
+		pe = &r->xpath[e->npath++];
+		pe->from = copy(&at, field(res, i, 13));
+		pe->from_name = copy(&at, field(res, i, 14));
+		pe->to = copy(&at, field(res, i, 15));
+		pe->to_name = copy(&at, field(res, i, 16));
+		pe->amount_xof = atof(PQgetvalue(res, i, 17));
+		pe->flows = atoll(PQgetvalue(res, i, 18));
+		pe->first = copy(&at, field(res, i, 19));
+		pe->last = copy(&at, field(res, i, 20));
+		pe->channel = copy(&at, field(res, i, 21));
+		pe->kind = copy(&at, field(res, i, 22));
+		pe->records = copy(&at, field(res, i, 23));
+	}
+	e->path = r->xpath;
+	return 0;
+}
+
+int iffa_screen__exposure_lookup(iffa_screen__exposure *x, iffa_screen_result *out,
+				 const iffa_screen_request *reqs, size_t n)
+{
+	iffa_jsonbuf q = IFFA_JSONBUF_INIT;
+	PGresult *res = NULL;
+	char run[32];
+	const char *p[3];
+	double age = x->run ? ((double)time(NULL) - x->finished_epoch) / 86400.0 : 0;
+	int any = 0, error = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		iffa_screen_exposure *e = &out[i].exposure;
+		memset(e, 0, sizeof(*e));
+		e->hops = -1;
+		if (!reqs[i].account || !*reqs[i].account)
+			continue;
+		e->run_id = x->run;
+		e->run_age_days = age < 0 ? 0 : age;
+		if (!x->run) {
+			e->status = IFFA_SCREEN_EXPOSURE_NO_RUN;
+			continue;
+		}
+		iffa_jsonbuf__printf(&q, "%s{\"i\":%zu,", any ? "," : "[", i);
+		iffa_jsonbuf__kv(&q, "ref", reqs[i].account);
+		iffa_jsonbuf__puts(&q, "}");
+		any = 1;
+	}
+	if (!any)
+		goto done;
+	iffa_jsonbuf__puts(&q, "]");
+	if (q.oom) {
+		error = iffa_error_set(IFFA_ENOMEM, "out of memory");
+		goto done;
+	}
+	snprintf(run, sizeof(run), "%lld", x->run);
+	p[0] = run;
+	p[1] = x->level;
+	p[2] = q.ptr;
+	res = PQexecPrepared(iffa_db_conn(x->db), x->stmt, 3, p, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		error = iffa_db__fail(x->db, res, "looking up the exposure of accounts");
+		goto done;
+	}
+	for (int i = 0, end; i < PQntuples(res); i = end) {
+		size_t k = (size_t)atoll(PQgetvalue(res, i, 0));
+		for (end = i + 1; end < PQntuples(res) && atoll(PQgetvalue(res, end, 0)) == (long long)k; end++)
+			;
+		if (k >= n)
+			continue;
+		if ((error = fill(&out[k], x, res, i, end)) < 0)
+			goto done;
+	}
+done:
+	PQclear(res);
+	iffa_jsonbuf__dispose(&q);
+	return error;
+}
+
+void iffa_screen__exposure_combine(iffa_screen_result *r)
+{
+	iffa_screen_exposure *e = &r->exposure;
+	iffa_screen_verdict v = r->name_verdict;
+
+	r->verdict = v;
+	if (e->status != IFFA_SCREEN_EXPOSURE_EXPOSED)
+		return;
+	if (e->way && strcmp(e->way, "source") == 0)
+		r->verdict = IFFA_SCREEN_MATCH;
+	else if (e->flagged && v < IFFA_SCREEN_POSSIBLE)
+		r->verdict = IFFA_SCREEN_POSSIBLE;
+	e->raised = r->verdict > v;
+}
+
+void iffa_screen__exposure_json(iffa_jsonbuf *b, const iffa_screen_exposure *e)
+{
+	iffa_jsonbuf__puts(b, "{");
+	iffa_jsonbuf__kv(b, "status", iffa_screen_exposure_status_name(e->status));
+	if (e->status == IFFA_SCREEN_EXPOSURE_NOT_ASSESSED) {
+		iffa_jsonbuf__puts(b, "}");
+		return;
+	}
+	if (e->run_id) {
+		iffa_jsonbuf__printf(b, ",\"run\":%lld,", e->run_id);
+		iffa_jsonbuf__kv(b, "run_finished_at", e->run_finished_at);
+		iffa_jsonbuf__printf(b, ",\"run_age_days\":%.2f", e->run_age_days);
+	}
+	if (e->account_id)
+		iffa_jsonbuf__printf(b, ",\"account_id\":%lld", e->account_id);
+	if (e->party_id)
+		iffa_jsonbuf__printf(b, ",\"party_id\":%lld", e->party_id);
+	if (e->status == IFFA_SCREEN_EXPOSURE_EXPOSED) {
+		iffa_jsonbuf__puts(b, ",");
+		iffa_jsonbuf__kv(b, "way", e->way);
+		iffa_jsonbuf__printf(b, ",\"flagged\":%s,\"raised_verdict\":%s,\"score\":%.4f,"
+				     "\"taint\":%.4f,\"tainted_xof\":%.2f,\"funding\":%.4f,"
+				     "\"funding_xof\":%.2f,\"hops\":",
+				     e->flagged ? "true" : "false", e->raised ? "true" : "false",
+				     e->score, e->taint, e->tainted_xof, e->funding, e->funding_xof);
+		if (e->hops >= 0)
+			iffa_jsonbuf__printf(b, "%d", e->hops);
+		else
+			iffa_jsonbuf__puts(b, "null");
+		iffa_jsonbuf__puts(b, ",\"path\":");
+		iffa_jsonbuf__puts(b, e->path_json ? e->path_json : "[]");
+	}
+	iffa_jsonbuf__puts(b, "}");
+}
+
+/* 1234567.5 as "1,234,568". */
+static void grouped(char *out, size_t size, double xof)
+{
+	char digits[40];
+	size_t n, o = 0;
+
+	snprintf(digits, sizeof(digits), "%.0f", isfinite(xof) && xof >= 0 ? xof : 0.0);
+	n = strlen(digits);
+	for (size_t i = 0; i < n && o + 2 < size; i++) {
+		if (i && (n - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = digits[i];
+	}
+	out[o] = '\0';
+}
+
+void iffa_screen__exposure_path_words(iffa_jsonbuf *b, const iffa_screen_exposure *e)
+{
+	for (size_t k = 0; k < e->npath; k++) {
+		const iffa_screen_path_edge *pe = &e->path[k];
+		char amount[48];
+		grouped(amount, sizeof(amount), pe->amount_xof);
+		iffa_jsonbuf__puts(b, k ? "; " : "");
+		iffa_jsonbuf__puts(b, pe->from ? pe->from : "?");
+		if (pe->from_name && *pe->from_name)
+			iffa_jsonbuf__printf(b, " (%s)", pe->from_name);
+		iffa_jsonbuf__puts(b, " -> ");
+		iffa_jsonbuf__puts(b, pe->to ? pe->to : "?");
+		if (pe->to_name && *pe->to_name)
+			iffa_jsonbuf__printf(b, " (%s)", pe->to_name);
+		iffa_jsonbuf__printf(b, " %s XOF %s %.10s", amount, pe->kind ? pe->kind : "",
+				     pe->first ? pe->first : "");
+		if (pe->flows > 1 && pe->last)
+			iffa_jsonbuf__printf(b, "..%.10s (%lld flows)", pe->last, pe->flows);
+	}
+}
