@@ -98,6 +98,7 @@ Test(db_roles, each_role_does_its_job_and_is_refused_the_rest)
 	/* ... and cannot read what the analysis and screening produced. */
 	REFUSED(loader, "SELECT count(*) FROM finding");
 	REFUSED(loader, "SELECT count(*) FROM analysis_run");
+	REFUSED(loader, "SELECT count(*) FROM vertex_exposure");
 	REFUSED(loader, "SELECT count(*) FROM audit_log");
 	REFUSED(loader, "UPDATE transfer SET amount = amount + 1");
 	REFUSED(loader, "DELETE FROM party");
@@ -112,6 +113,23 @@ Test(db_roles, each_role_does_its_job_and_is_refused_the_rest)
 	REFUSED(analyst, "INSERT INTO party (ref, kind, name, supplier, source) "
 			 "VALUES ('X', 'person', 'X', 'ML', 'x')");
 	REFUSED(analyst, "DELETE FROM finding");
+	/* ... and the exposure of every vertex goes with its run. (The run is
+	 * the owner's: the ingest reads transfer partitions directly, and
+	 * partitions made by the loader grant nothing to the analyst yet.) */
+	{
+		iffa_analysis *a = NULL;
+		int64_t run = 0;
+		cr_assert_eq(iffa_analysis_new(&a), 0);
+		cr_assert_eq(iffa_analysis_select(a, "exposure"), 0, "%s", iffa_error_last());
+		cr_assert_eq(iffa_analyse(&run, owner, a, NULL), 0, "%s", iffa_error_last());
+		iffa_analysis_free(a);
+	}
+	ALLOWED(analyst, "INSERT INTO vertex_exposure (run_id, level, account_id, way, flagged, score,"
+			 " taint, tainted_xof, funding, funding_xof, ppr_from, ppr_to, hops)"
+			 " SELECT max(r.id), 'account', (SELECT min(id) FROM account), 'none', false,"
+			 " 0, 0, 0, 0, 0, 0, 0, -1 FROM analysis_run r");
+	REFUSED(analyst, "UPDATE vertex_exposure SET score = 0");
+	REFUSED(analyst, "DELETE FROM vertex_exposure");
 
 	/* The screener screens, and its request lands in the audit log. */
 	screener = connect_as("screener");
@@ -127,6 +145,31 @@ Test(db_roles, each_role_does_its_job_and_is_refused_the_rest)
 		iffa_screen_result_dispose(&r);
 		iffa_screener_free(s);
 	}
+	/* It reads the exposure the analysis stored, through a screening by
+	 * account and directly, and cannot write it. */
+	{
+		iffa_screener *s = NULL;
+		iffa_screen_request q;
+		iffa_screen_result r;
+		memset(&q, 0, sizeof(q));
+		q.name = "Oumar Diallo";
+		q.account = "ACC-ML-0001";
+		cr_assert_eq(iffa_screener_new(&s, screener, NULL), 0, "%s", iffa_error_last());
+		cr_assert_eq(iffa_screener_screen(&r, s, &q, 1), 0, "%s", iffa_error_last());
+		cr_assert_gt(r.exposure.run_id, 0, "the analyst's run is found");
+		cr_assert(r.exposure.status == IFFA_SCREEN_EXPOSURE_NONE ||
+			  r.exposure.status == IFFA_SCREEN_EXPOSURE_EXPOSED, "%s",
+			  iffa_screen_exposure_status_name(r.exposure.status));
+		iffa_screen_result_dispose(&r);
+		iffa_screener_free(s);
+	}
+	ALLOWED(screener, "SELECT count(*) FROM vertex_exposure");
+	REFUSED(screener, "INSERT INTO vertex_exposure (run_id, level, account_id, way, flagged,"
+			  " score, taint, tainted_xof, funding, funding_xof, ppr_from, ppr_to, hops)"
+			  " VALUES (1, 'account', 1, 'source', true, 1, 0, 0, 0, 0, 0, 0, 0)");
+	REFUSED(screener, "UPDATE vertex_exposure SET score = 1");
+	REFUSED(screener, "DELETE FROM vertex_exposure");
+	REFUSED(screener, "SELECT params FROM analysis_run");
 	REFUSED(screener, "SELECT detail FROM audit_log");
 	REFUSED(screener, "SELECT count(*) FROM finding");
 	REFUSED(screener, "INSERT INTO list_entry (list_id, reference, entry_kind, name) "
@@ -135,6 +178,8 @@ Test(db_roles, each_role_does_its_job_and_is_refused_the_rest)
 	/* The reader reads findings and cannot write them. */
 	reader = connect_as("reader");
 	ALLOWED(reader, "SELECT count(*) FROM finding");
+	ALLOWED(reader, "SELECT count(*) FROM vertex_exposure");
+	REFUSED(reader, "DELETE FROM vertex_exposure");
 	REFUSED(reader, "INSERT INTO analysis_run (level, code_version) VALUES ('account', 'x')");
 	REFUSED(reader, "SELECT count(*) FROM transfer");
 	REFUSED(reader, "SELECT count(*) FROM audit_log");
