@@ -8,8 +8,15 @@
  * of several runs, and their ratio. Database and audit records are not
  * part of this measure (see docs/SCREENING.md for the end-to-end figure).
  *
+ * --exposure-db CONNINFO adds a third measure: the same counterparties,
+ * each given an account of that database (in turn, all of them), screened
+ * in batches of 1,000 with the graph-exposure look-up of screen/exposure.c
+ * (one prepared statement per batch against vertex_exposure of the latest
+ * analysis run). The client waits for the server, so the two never run at
+ * once: wall clock is the one-core figure there.
+ *
  *   iffa_bench_screen [--names 100000] [--queries 100000] [--scan 300]
- *                     [--runs 5] [--seed 1] [--csv DIR]
+ *                     [--runs 5] [--seed 1] [--csv DIR] [--exposure-db CONNINFO]
  *
  * --csv DIR also writes DIR/list.csv (the synthetic list in iffa's
  * national-list CSV format) and DIR/counterparties.csv, for an end-to-end
@@ -23,6 +30,7 @@
 #include <time.h>
 
 #include "iffa.h"
+#include "screen/exposure.h"
 #include "screen/index.h"
 
 static const char *const given[] = {
@@ -194,11 +202,86 @@ static void measure(double *cps, double *wall, int runs, iffa_screen__index *ix,
 	}
 }
 
+/* The same as measure(), in batches of 1,000 with the exposure look-up of
+ * each batch's accounts (accounts[i % naccounts] for counterparty i). */
+static void measure_exposure(double *cps, double *wall, int runs, iffa_screen__index *ix,
+			     iffa_screen__exposure *x, char (*queries)[128], size_t n,
+			     char **accounts, size_t naccounts, const iffa_screen__params *p,
+			     size_t *exposed)
+{
+	enum { BATCH = 1000 };
+	static iffa_screen_result res[BATCH];
+	static iffa_screen_request reqs[BATCH];
+	iffa_screen__hit hits[5];
+
+	for (int r = 0; r < runs; r++) {
+		double t0 = cpu(), w0 = now();
+		*exposed = 0;
+		for (size_t at = 0; at < n; at += BATCH) {
+			size_t m = n - at < BATCH ? n - at : BATCH;
+			for (size_t i = 0; i < m; i++) {
+				iffa_screen__query q = {queries[at + i], NULL, 0, ""};
+				size_t nh, sc;
+				if (iffa_screen__index_match(hits, &nh, &sc, ix, &q, p) < 0) {
+					fprintf(stderr, "bench: %s\n", iffa_error_last());
+					exit(1);
+				}
+				memset(&reqs[i], 0, sizeof(reqs[i]));
+				reqs[i].name = queries[at + i];
+				reqs[i].account = accounts[(at + i) % naccounts];
+				memset(&res[i], 0, sizeof(res[i]));
+			}
+			if (iffa_screen__exposure_lookup(x, res, reqs, m) < 0) {
+				fprintf(stderr, "bench: %s\n", iffa_error_last());
+				exit(1);
+			}
+			for (size_t i = 0; i < m; i++) {
+				*exposed += res[i].exposure.status == IFFA_SCREEN_EXPOSURE_EXPOSED;
+				iffa_screen_result_dispose(&res[i]);
+			}
+		}
+		cps[r] = (double)n / (cpu() - t0);
+		wall[r] = (double)n / (now() - w0);
+	}
+}
+
+/* Every account reference of the database, and the exposure handle. */
+static int open_exposure(iffa_db **db, iffa_screen__exposure **x, char ***accounts, size_t *n,
+			 const char *conninfo)
+{
+	PGresult *res;
+
+	if (iffa_db_connect(db, conninfo) < 0 || iffa_screen__exposure_open(x, *db) < 0)
+		return -1;
+	res = PQexec(iffa_db_conn(*db), "SELECT ref FROM account ORDER BY id");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) == 0) {
+		iffa_error_set(IFFA_EDB, "no accounts: %s", PQerrorMessage(iffa_db_conn(*db)));
+		PQclear(res);
+		return -1;
+	}
+	*n = (size_t)PQntuples(res);
+	if (!(*accounts = calloc(*n, sizeof(**accounts)))) {
+		PQclear(res);
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < *n; i++)
+		if (!((*accounts)[i] = strdup(PQgetvalue(res, (int)i, 0)))) {
+			PQclear(res);
+			return iffa_error_set(IFFA_ENOMEM, "out of memory");
+		}
+	PQclear(res);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	size_t nnames = 100000, nqueries = 100000, nscan = 300, flagged, scored;
 	int runs = 5;
-	const char *csv = NULL;
+	const char *csv = NULL, *exposure_db = NULL;
+	iffa_db *db = NULL;
+	iffa_screen__exposure *xp = NULL;
+	char **accounts = NULL;
+	size_t naccounts = 0;
 	iffa_screen__params fast = {IFFA_SCREEN_MATCH_DEFAULT, IFFA_SCREEN_POSSIBLE_DEFAULT, 5, 0};
 	iffa_screen__params slow = fast;
 	iffa_screen__index *ix;
@@ -219,10 +302,12 @@ int main(int argc, char **argv)
 			rng_state ^= (uint64_t)atol(argv[i + 1]) * 0x9e3779b97f4a7c15ULL;
 		else if (strcmp(argv[i], "--csv") == 0)
 			csv = argv[i + 1];
+		else if (strcmp(argv[i], "--exposure-db") == 0)
+			exposure_db = argv[i + 1];
 	}
 	if (runs < 1 || runs > 15 || nnames == 0 || nqueries == 0) {
 		fprintf(stderr, "usage: iffa_bench_screen [--names N] [--queries N] [--scan N] "
-				"[--runs 1..15] [--seed S] [--csv DIR]\n");
+				"[--runs 1..15] [--seed S] [--csv DIR] [--exposure-db CONNINFO]\n");
 		return 2;
 	}
 	if (nscan > nqueries)
@@ -274,6 +359,19 @@ int main(int argc, char **argv)
 	       "(wall clock %.1f/s; baseline: every name scored)\n", nscan, runs, med_slow,
 	       median(wall_slow, runs));
 	printf("ratio:       %.0fx\n", med_fast / med_slow);
+	if (exposure_db) {
+		size_t exposed;
+		if (open_exposure(&db, &xp, &accounts, &naccounts, exposure_db) < 0) {
+			fprintf(stderr, "bench: exposure: %s\n", iffa_error_last());
+			return 1;
+		}
+		measure_exposure(cps_slow, wall_slow, runs, ix, xp, queries, nqueries, accounts,
+				 naccounts, &fast, &exposed);
+		printf("+ exposure:  %zu counterparties, each with one of %zu accounts, %d runs, median "
+		       "%.0f counterparties per second wall clock, client and server in turn (client CPU "
+		       "alone %.0f/s; %zu exposed)\n", nqueries, naccounts, runs,
+		       median(wall_slow, runs), median(cps_slow, runs), exposed);
+	}
 
 	if (csv) {
 		char path[1024];
@@ -288,13 +386,21 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/counterparties.csv", csv);
 		if (!(f = fopen(path, "w")))
 			return 1;
-		fputs("ref,name\n", f);
+		fputs(accounts ? "ref,name,account\n" : "ref,name\n", f);
 		for (size_t i = 0; i < nqueries; i++)
-			fprintf(f, "C-%zu,%s\n", i, queries[i]);
+			if (accounts)
+				fprintf(f, "C-%zu,%s,%s\n", i, queries[i], accounts[i % naccounts]);
+			else
+				fprintf(f, "C-%zu,%s\n", i, queries[i]);
 		fclose(f);
 		printf("wrote %s/list.csv and %s/counterparties.csv\n", csv, csv);
 	}
 	iffa_screen__index_free(ix);
+	iffa_screen__exposure_free(xp);
+	iffa_db_free(db);
+	for (size_t i = 0; i < naccounts; i++)
+		free(accounts[i]);
+	free(accounts);
 	free(names);
 	free(queries);
 	return 0;
