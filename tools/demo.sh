@@ -41,12 +41,15 @@ if [ -n "$run" ] && [ -f "$data/truth.csv" ]; then
 	"$iffa" evaluate "$run" --truth "$data/truth.csv"
 fi
 
-# Screening: the UN consolidated list as published, then two counterparties,
-# one listed under another spelling and one ordinary trader.
+# Screening: the UN consolidated list as published, then three counterparties:
+# one listed under another spelling, one ordinary trader, and one whose name
+# is clear but whose account paid the account of a designated party (QDi.316):
+# the analysis run's graph exposure makes it a possible match.
 echo
 "$iffa" lists import "$root/graphs/lists/un-sc-consolidated-list-2020-11-30.xml" --list UN
 "$iffa" screen "Iyad ag Ghaly" --country ML
 "$iffa" screen "Amadou Traore" --country ML
+"$iffa" screen "Allaye Boly" --country ML --account C-ML-000363
 echo
 echo "The demo database keeps running. To use it from this shell:"
 echo "  eval \"\$(tools/pg.sh env)\"; build/iffa --help"
