@@ -15,7 +15,7 @@
  * how many there are.
  *
  * Rows go in batches of 1,000, each one INSERT ... SELECT over a JSON
- * parameter, inside the caller's transaction (the one that completes the
+ * parameter (json_to_recordset), inside the caller's transaction (the one that completes the
  * run). Time: O(|V| + sum of path lengths × degree) in C, plus one scan
  * of the transfers when a path holds a merged transfer edge.
  */
@@ -269,14 +269,16 @@ static void row_json(iffa_jsonbuf *b, const labels *l, igraph_integer_t v,
 	iffa_jsonbuf__puts(b, "]}");
 }
 
+/* json_to_recordset reads the batch in one pass into typed columns (about
+ * half the server time of jsonb_array_elements and a ->> per field). */
 static const char insert_sql[] =
 	"INSERT INTO vertex_exposure (run_id, level, account_id, party_id, way, flagged, score,"
 	" taint, tainted_xof, funding, funding_xof, ppr_from, ppr_to, hops, path)"
-	" SELECT $1::bigint, $2, (x->>'account_id')::bigint, (x->>'party_id')::bigint, x->>'way',"
-	" (x->>'flagged')::boolean, (x->>'score')::float8, (x->>'taint')::float8,"
-	" (x->>'tainted_xof')::float8, (x->>'funding')::float8, (x->>'funding_xof')::float8,"
-	" (x->>'ppr_from')::float8, (x->>'ppr_to')::float8, (x->>'hops')::int, x->'path'"
-	" FROM jsonb_array_elements($3::jsonb) x";
+	" SELECT $1::bigint, $2, x.account_id, x.party_id, x.way, x.flagged, x.score, x.taint,"
+	" x.tainted_xof, x.funding, x.funding_xof, x.ppr_from, x.ppr_to, x.hops, x.path"
+	" FROM json_to_recordset($3::json) AS x(account_id bigint, party_id bigint, way text,"
+	" flagged boolean, score float8, taint float8, tainted_xof float8, funding float8,"
+	" funding_xof float8, ppr_from float8, ppr_to float8, hops int, path jsonb)";
 
 static int stored(const iffa_exposure_result *r)
 {
