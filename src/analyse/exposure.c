@@ -278,7 +278,7 @@ static const char insert_sql[] =
 	" x.tainted_xof, x.funding, x.funding_xof, x.ppr_from, x.ppr_to, x.hops, x.path"
 	" FROM json_to_recordset($3::json) AS x(account_id bigint, party_id bigint, way text,"
 	" flagged boolean, score float8, taint float8, tainted_xof float8, funding float8,"
-	" funding_xof float8, ppr_from float8, ppr_to float8, hops int, path jsonb)";
+	" funding_xof float8, ppr_from float8, ppr_to float8, hops int, path json)";
 
 static int stored(const iffa_exposure_result *r)
 {

@@ -11,8 +11,10 @@
  * its graph without exposure). The statement, prepared once per screener:
  * the batch's account references as a JSON array, each joined to
  * account, then to the run's row of its vertex (the account itself at
- * account level, its owning party at party level), then to the edges of
- * the row's path, one result row per edge (or one when no path).
+ * account level, its owning party at party level), one result row per
+ * counterparty with an account. The path comes back as the text the
+ * analysis stored (a json column: no re-serialising on the server) and is
+ * read here with the JSON reader of src/lists/json.c.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -23,6 +25,7 @@
 #include <time.h>
 
 #include "db/db.h"
+#include "lists/json.h"
 #include "screen/exposure.h"
 
 struct iffa_screen__exposure {
@@ -45,10 +48,7 @@ const char *iffa_screen_exposure_status_name(iffa_screen_exposure_status s)
 
 static const char lookup_sql[] =
 	"SELECT (q->>'i')::int, a.id, a.party_id, x.way, x.flagged, x.score, x.taint,"
-	" x.tainted_xof, x.funding, x.funding_xof, x.hops, x.path::text, p.ord,"
-	" p.e->>'from', p.e->>'from_name', p.e->>'to', p.e->>'to_name',"
-	" (p.e->>'amount_xof')::float8, (p.e->>'flows')::bigint, p.e->>'first', p.e->>'last',"
-	" p.e->>'channel', p.e->>'kind', coalesce(p.e->'records', 'null'::jsonb)::text"
+	" x.tainted_xof, x.funding, x.funding_xof, x.hops, x.path::text"
 	" FROM jsonb_array_elements($3::jsonb) q"
 	" LEFT JOIN account a ON a.ref = q->>'ref'"
 	" LEFT JOIN LATERAL ("
@@ -56,9 +56,7 @@ static const char lookup_sql[] =
 	"   AND ($2::text = 'account' OR a.party_id IS NULL)"
 	"  UNION ALL SELECT * FROM vertex_exposure v WHERE v.run_id = $1::bigint"
 	"   AND $2::text = 'party' AND v.party_id = a.party_id AND v.account_id IS NULL"
-	"  LIMIT 1) x ON true"
-	" LEFT JOIN LATERAL jsonb_array_elements(x.path) WITH ORDINALITY AS p(e, ord) ON true"
-	" ORDER BY 1, p.ord";
+	"  LIMIT 1) x ON true";
 
 int iffa_screen__exposure_open(iffa_screen__exposure **out, iffa_db *db)
 {
@@ -145,25 +143,97 @@ static const char *copy(char **at, const char *s)
 	return d;
 }
 
-static const char *field(const PGresult *res, int row, int col)
+/* Text of member `name` of object `obj`: a string, or a number's text. */
+static const char *member(const iffa_json__doc *d, int obj, const char *name)
 {
-	return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
+	int k = iffa_json__get(d, obj, name);
+
+	if (k < 0 || (d->nodes[k].type != IFFA_JSON_STRING && d->nodes[k].type != IFFA_JSON_NUMBER))
+		return NULL;
+	return d->chars + d->nodes[k].str;
 }
 
-/* Fill one result from its rows [first, end) of the look-up. */
-static int fill(iffa_screen_result *r, const iffa_screen__exposure *x, const PGresult *res,
-		int first, int end)
+/* The edges of a stored path into r->xpath, strings at *at. */
+static int read_path(iffa_screen_result *r, const char *text, char **at)
 {
 	iffa_screen_exposure *e = &r->exposure;
-	size_t size = len0(x->finished), npath = 0;
+	iffa_json__doc d;
+	size_t col, n = 0;
+	int error;
+
+	memset(&d, 0, sizeof(d));
+	if ((error = iffa_json__parse(&d, text, strlen(text), &col)) < 0) {
+		error = iffa_error_set(error, "the stored exposure path of account %lld, byte %zu: %s",
+				       e->account_id, col, iffa_error_last());
+		goto done;
+	}
+	if (d.nodes[0].type != IFFA_JSON_ARRAY)
+		goto done;
+	for (int c = d.nodes[0].first; c >= 0; c = d.nodes[c].next)
+		n++;
+	if (n == 0)
+		goto done;
+	if (!(r->xpath = calloc(n, sizeof(*r->xpath)))) {
+		error = iffa_error_set(IFFA_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (int c = d.nodes[0].first; c >= 0; c = d.nodes[c].next) {
+		iffa_screen_path_edge *pe = &r->xpath[e->npath];
+		const char *num;
+		int rec;
+		if (d.nodes[c].type != IFFA_JSON_OBJECT)
+			continue;
+		pe->from = copy(at, member(&d, c, "from"));
+		pe->from_name = copy(at, member(&d, c, "from_name"));
+		pe->to = copy(at, member(&d, c, "to"));
+		pe->to_name = copy(at, member(&d, c, "to_name"));
+		pe->amount_xof = (num = member(&d, c, "amount_xof")) ? atof(num) : 0;
+		pe->flows = (num = member(&d, c, "flows")) ? atoll(num) : 0;
+		pe->first = copy(at, member(&d, c, "first"));
+		pe->last = copy(at, member(&d, c, "last"));
+		pe->channel = copy(at, member(&d, c, "channel"));
+		pe->kind = copy(at, member(&d, c, "kind"));
+		/* the record ids again as a JSON array (numbers only: no escaping) */
+		pe->records = *at;
+		rec = iffa_json__get(&d, c, "records");
+		if (rec >= 0 && d.nodes[rec].type == IFFA_JSON_ARRAY) {
+			int first = 1;
+			*(*at)++ = '[';
+			for (int k = d.nodes[rec].first; k >= 0; k = d.nodes[k].next) {
+				if (d.nodes[k].type != IFFA_JSON_NUMBER)
+					continue;
+				if (!first)
+					*(*at)++ = ',';
+				copy(at, d.chars + d.nodes[k].str);
+				(*at)--; /* over the NUL */
+				first = 0;
+			}
+			*(*at)++ = ']';
+			*(*at)++ = '\0';
+		} else {
+			copy(at, "null");
+		}
+		e->npath++;
+	}
+	e->path = r->xpath;
+done:
+	iffa_json__dispose(&d);
+	return error;
+}
+
+/* Fill one result from its row of the look-up. */
+static int fill(iffa_screen_result *r, const iffa_screen__exposure *x, const PGresult *res, int row)
+{
+	iffa_screen_exposure *e = &r->exposure;
+	size_t size = len0(x->finished);
 	char *at;
 
-	if (PQgetisnull(res, first, 1)) {
+	if (PQgetisnull(res, row, 1)) {
 		e->status = IFFA_SCREEN_EXPOSURE_UNKNOWN_ACCOUNT;
 	} else {
-		e->account_id = atoll(PQgetvalue(res, first, 1));
-		e->party_id = PQgetisnull(res, first, 2) ? 0 : atoll(PQgetvalue(res, first, 2));
-		if (!PQgetisnull(res, first, 3))
+		e->account_id = atoll(PQgetvalue(res, row, 1));
+		e->party_id = PQgetisnull(res, row, 2) ? 0 : atoll(PQgetvalue(res, row, 2));
+		if (!PQgetisnull(res, row, 3))
 			e->status = IFFA_SCREEN_EXPOSURE_EXPOSED;
 		else if (e->account_id > x->max_account)
 			e->status = IFFA_SCREEN_EXPOSURE_NOT_IN_RUN;
@@ -171,52 +241,26 @@ static int fill(iffa_screen_result *r, const iffa_screen__exposure *x, const PGr
 			e->status = IFFA_SCREEN_EXPOSURE_NONE;
 	}
 	e->hops = -1;
-	if (e->status == IFFA_SCREEN_EXPOSURE_EXPOSED) {
-		e->flagged = strcmp(PQgetvalue(res, first, 4), "t") == 0;
-		e->score = atof(PQgetvalue(res, first, 5));
-		e->taint = atof(PQgetvalue(res, first, 6));
-		e->tainted_xof = atof(PQgetvalue(res, first, 7));
-		e->funding = atof(PQgetvalue(res, first, 8));
-		e->funding_xof = atof(PQgetvalue(res, first, 9));
-		e->hops = atoi(PQgetvalue(res, first, 10));
-		size += len0(PQgetvalue(res, first, 3)) + len0(PQgetvalue(res, first, 11));
-		for (int i = first; i < end; i++) {
-			if (PQgetisnull(res, i, 12))
-				continue;
-			npath++;
-			for (int c = 13; c <= 23; c++)
-				if (c != 17 && c != 18)
-					size += len0(field(res, i, c));
-		}
-	}
-	if (!(r->xstrings = malloc(size + 1)) ||
-	    (npath && !(r->xpath = calloc(npath, sizeof(*r->xpath)))))
+	/* Decoded strings and the records re-written never outgrow the text
+	 * they come from; "null" (5 bytes) stands for at most 13 ("records":null). */
+	if (e->status == IFFA_SCREEN_EXPOSURE_EXPOSED)
+		size += len0(PQgetvalue(res, row, 3)) + 2 * len0(PQgetvalue(res, row, 11));
+	if (!(r->xstrings = malloc(size + 1)))
 		return iffa_error_set(IFFA_ENOMEM, "out of memory");
 	at = r->xstrings;
 	e->run_finished_at = copy(&at, x->finished);
 	if (e->status != IFFA_SCREEN_EXPOSURE_EXPOSED)
 		return 0;
-	e->way = copy(&at, PQgetvalue(res, first, 3));
-	e->path_json = copy(&at, PQgetvalue(res, first, 11));
-	for (int i = first; i < end; i++) {
-		iffa_screen_path_edge *pe;
-		if (PQgetisnull(res, i, 12))
-			continue;
-		pe = &r->xpath[e->npath++];
-		pe->from = copy(&at, field(res, i, 13));
-		pe->from_name = copy(&at, field(res, i, 14));
-		pe->to = copy(&at, field(res, i, 15));
-		pe->to_name = copy(&at, field(res, i, 16));
-		pe->amount_xof = atof(PQgetvalue(res, i, 17));
-		pe->flows = atoll(PQgetvalue(res, i, 18));
-		pe->first = copy(&at, field(res, i, 19));
-		pe->last = copy(&at, field(res, i, 20));
-		pe->channel = copy(&at, field(res, i, 21));
-		pe->kind = copy(&at, field(res, i, 22));
-		pe->records = copy(&at, field(res, i, 23));
-	}
-	e->path = r->xpath;
-	return 0;
+	e->flagged = strcmp(PQgetvalue(res, row, 4), "t") == 0;
+	e->score = atof(PQgetvalue(res, row, 5));
+	e->taint = atof(PQgetvalue(res, row, 6));
+	e->tainted_xof = atof(PQgetvalue(res, row, 7));
+	e->funding = atof(PQgetvalue(res, row, 8));
+	e->funding_xof = atof(PQgetvalue(res, row, 9));
+	e->hops = atoi(PQgetvalue(res, row, 10));
+	e->way = copy(&at, PQgetvalue(res, row, 3));
+	e->path_json = copy(&at, PQgetvalue(res, row, 11));
+	return read_path(r, e->path_json, &at);
 }
 
 int iffa_screen__exposure_lookup(iffa_screen__exposure *x, iffa_screen_result *out,
@@ -262,13 +306,11 @@ int iffa_screen__exposure_lookup(iffa_screen__exposure *x, iffa_screen_result *o
 		error = iffa_db__fail(x->db, res, "looking up the exposure of accounts");
 		goto done;
 	}
-	for (int i = 0, end; i < PQntuples(res); i = end) {
+	for (int i = 0; i < PQntuples(res); i++) {
 		size_t k = (size_t)atoll(PQgetvalue(res, i, 0));
-		for (end = i + 1; end < PQntuples(res) && atoll(PQgetvalue(res, end, 0)) == (long long)k; end++)
-			;
-		if (k >= n)
+		if (k >= n || out[k].xstrings)
 			continue;
-		if ((error = fill(&out[k], x, res, i, end)) < 0)
+		if ((error = fill(&out[k], x, res, i)) < 0)
 			goto done;
 	}
 done:
