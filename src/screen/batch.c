@@ -112,7 +112,7 @@ static void write_json(iffa_jsonbuf *b, const row *r, const iffa_screen_result *
 		iffa_jsonbuf__puts(b, "}");
 	}
 	iffa_jsonbuf__puts(b, "],\"exposure\":");
-	iffa_screen__exposure_json(b, &res->exposure);
+	iffa_screen__exposure_json(b, &res->exposure, 0);
 	iffa_jsonbuf__printf(b, ",\"audit_id\":%lld}\n", res->audit_id);
 }
 

@@ -334,7 +334,7 @@ void iffa_screen__exposure_combine(iffa_screen_result *r)
 	e->raised = r->verdict > v;
 }
 
-void iffa_screen__exposure_json(iffa_jsonbuf *b, const iffa_screen_exposure *e)
+void iffa_screen__exposure_json(iffa_jsonbuf *b, const iffa_screen_exposure *e, int brief)
 {
 	iffa_jsonbuf__puts(b, "{");
 	iffa_jsonbuf__kv(b, "status", iffa_screen_exposure_status_name(e->status));
@@ -364,7 +364,24 @@ void iffa_screen__exposure_json(iffa_jsonbuf *b, const iffa_screen_exposure *e)
 		else
 			iffa_jsonbuf__puts(b, "null");
 		iffa_jsonbuf__puts(b, ",\"path\":");
-		iffa_jsonbuf__puts(b, e->path_json ? e->path_json : "[]");
+		if (!brief) {
+			iffa_jsonbuf__puts(b, e->path_json ? e->path_json : "[]");
+		} else {
+			iffa_jsonbuf__puts(b, "[");
+			for (size_t k = 0; k < e->npath; k++) {
+				const iffa_screen_path_edge *pe = &e->path[k];
+				iffa_jsonbuf__puts(b, k ? ",{" : "{");
+				iffa_jsonbuf__kv(b, "from", pe->from);
+				iffa_jsonbuf__puts(b, ",");
+				iffa_jsonbuf__kv(b, "to", pe->to);
+				iffa_jsonbuf__printf(b, ",\"amount_xof\":%.2f,", pe->amount_xof);
+				iffa_jsonbuf__kv(b, "first", pe->first);
+				iffa_jsonbuf__puts(b, ",");
+				iffa_jsonbuf__kv(b, "last", pe->last);
+				iffa_jsonbuf__printf(b, ",\"records\":%s}", pe->records ? pe->records : "null");
+			}
+			iffa_jsonbuf__puts(b, "]");
+		}
 	}
 	iffa_jsonbuf__puts(b, "}");
 }

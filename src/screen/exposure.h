@@ -26,8 +26,12 @@ int iffa_screen__exposure_lookup(iffa_screen__exposure *x, iffa_screen_result *o
 /* Raise r->verdict by r->exposure (rules in docs/SCREENING.md). */
 void iffa_screen__exposure_combine(iffa_screen_result *r);
 
-/* The exposure as a JSON object (audit record, JSON lines). */
-void iffa_screen__exposure_json(iffa_jsonbuf *b, const iffa_screen_exposure *e);
+/*
+ * The exposure as a JSON object (JSON lines; brief: the audit record,
+ * whose path edges keep only from, to, amount_xof, first, last and
+ * records: the rest is in vertex_exposure of the run it names).
+ */
+void iffa_screen__exposure_json(iffa_jsonbuf *b, const iffa_screen_exposure *e, int brief);
 
 /* The path in words on one line: "A (name) -> B (name) 1,200,000 XOF 2025-03-02; ...". */
 void iffa_screen__exposure_path_words(iffa_jsonbuf *b, const iffa_screen_exposure *e);

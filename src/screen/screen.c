@@ -386,7 +386,7 @@ static void verdict_json(iffa_jsonbuf *b, const iffa_screen_result *r)
 	iffa_jsonbuf__puts(b, ",");
 	iffa_jsonbuf__kv(b, "name_verdict", iffa_screen_verdict_name(r->name_verdict));
 	iffa_jsonbuf__puts(b, ",\"exposure\":");
-	iffa_screen__exposure_json(b, &r->exposure);
+	iffa_screen__exposure_json(b, &r->exposure, 1);
 	iffa_jsonbuf__puts(b, ",\"hits\":[");
 	for (size_t i = 0; i < r->nhits; i++) {
 		const iffa_screen_hit *h = &r->hits[i];
