@@ -7,7 +7,9 @@
  * and Arabic-derived names (method, threshold and measured recall and
  * false-positive rate in docs/SCREENING.md). Each counterparty gets a
  * verdict: match, possible match or clear, with the entries it resembles,
- * their list and reference, the score and the reason.
+ * their list and reference, the score and the reason; a counterparty
+ * given with its account reference also gets its graph exposure from the
+ * latest analysis run (iffa_screen_exposure), which can raise the verdict.
  *
  * Every screening is recorded in audit_log (who asked: OS user and
  * database role; when; the request; the verdict) before its result is
