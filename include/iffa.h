@@ -17,5 +17,6 @@
 #include "iffa/analyse.h"
 #include "iffa/crypto.h"
 #include "iffa/share.h"
+#include "iffa/export.h"
 
 #endif

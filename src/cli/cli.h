@@ -55,6 +55,8 @@ int iffa_cmd_keygen(int argc, char **argv, const iffa_cli_global *g);
 int iffa_cmd_sign(int argc, char **argv, const iffa_cli_global *g);
 int iffa_cmd_verify(int argc, char **argv, const iffa_cli_global *g);
 int iffa_cmd_share(int argc, char **argv, const iffa_cli_global *g);
+int iffa_cmd_case(int argc, char **argv, const iffa_cli_global *g);
+int iffa_cmd_report(int argc, char **argv, const iffa_cli_global *g);
 
 extern const char iffa_cmd_db_usage[];
 extern const char iffa_cmd_load_usage[];
@@ -69,5 +71,7 @@ extern const char iffa_cmd_keygen_usage[];
 extern const char iffa_cmd_sign_usage[];
 extern const char iffa_cmd_verify_usage[];
 extern const char iffa_cmd_share_usage[];
+extern const char iffa_cmd_case_usage[];
+extern const char iffa_cmd_report_usage[];
 
 #endif

@@ -33,6 +33,8 @@ static const iffa_cli_command commands[] = {
 	{"sign", iffa_cmd_sign, "sign a directory: MANIFEST and MANIFEST.sig", iffa_cmd_sign_usage},
 	{"verify", iffa_cmd_verify, "check a signed directory file by file", iffa_cmd_verify_usage},
 	{"share", iffa_cmd_share, "pseudonymised flows for other FIUs, and matching them", iffa_cmd_share_usage},
+	{"case", iffa_cmd_case, "export the subgraph around subjects (GraphML, GEXF, DOT, FtM, CSV)",
+	 iffa_cmd_case_usage},
 	{"help", cmd_help, "show help for a command", help_usage},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
