@@ -18,5 +18,6 @@
 #include "iffa/crypto.h"
 #include "iffa/share.h"
 #include "iffa/export.h"
+#include "iffa/report.h"
 
 #endif

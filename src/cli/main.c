@@ -35,6 +35,8 @@ static const iffa_cli_command commands[] = {
 	{"share", iffa_cmd_share, "pseudonymised flows for other FIUs, and matching them", iffa_cmd_share_usage},
 	{"case", iffa_cmd_case, "export the subgraph around subjects (GraphML, GEXF, DOT, FtM, CSV)",
 	 iffa_cmd_case_usage},
+	{"report", iffa_cmd_report, "write and sign the periodic report of a run (HTML, SVG, PDF)",
+	 iffa_cmd_report_usage},
 	{"help", cmd_help, "show help for a command", help_usage},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,138 @@
+/*
+ * The report's pictures, drawn as SVG by hand: no charting library is
+ * installed and the page must show without network access. Every label
+ * from the data goes through iffa_case__xml.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <igraph.h>
+
+#include "export/case.h"
+#include "graph/flowgraph.h"
+#include "report/report.h"
+
+int iffa_report__svg_bars(iffa_jsonbuf *b, const char *const *labels, const double *values,
+			  const int *highlight, size_t n, const char *unit)
+{
+	const double left = 150, width = 470, bar = 18, gap = 6, top = 10;
+	double max = 0;
+	double h = top * 2 + (double)n * (bar + gap);
+
+	for (size_t i = 0; i < n; i++)
+		if (values[i] > max)
+			max = values[i];
+	iffa_jsonbuf__printf(b,
+			     "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" "
+			     "width=\"760\" height=\"%.0f\" viewBox=\"0 0 760 %.0f\" role=\"img\">\n",
+			     h, h);
+	for (size_t i = 0; i < n; i++) {
+		double y = top + (double)i * (bar + gap);
+		double w = max > 0 ? width * values[i] / max : 0;
+		iffa_jsonbuf__printf(b, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\" "
+					"font-size=\"12\">",
+				     left - 8, y + bar - 5);
+		iffa_case__xml(b, labels[i]);
+		iffa_jsonbuf__printf(b,
+				     "</text><rect x=\"%.0f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" "
+				     "fill=\"%s\"/>",
+				     left, y, w < 1 ? 1 : w, bar,
+				     highlight && highlight[i] ? "#c0392b" : "#7f8c8d");
+		iffa_jsonbuf__printf(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\">%.1f %s</text>\n",
+				     left + (w < 1 ? 1 : w) + 6, y + bar - 5, values[i], unit);
+	}
+	iffa_jsonbuf__puts(b, "</svg>\n");
+	return b->oom ? iffa_error_set(IFFA_ENOMEM, "out of memory") : 0;
+}
+
+int iffa_report__svg_network(iffa_jsonbuf *b, size_t nv, const char *const *labels,
+			     const unsigned *style, size_t ne, const size_t *from, const size_t *to,
+			     const double *amount, uint64_t seed)
+{
+	const double W = 760, H = 420, pad = 60;
+	igraph_vector_int_t edges;
+	igraph_matrix_t pos;
+	igraph_t ig;
+	int have_edges = 0, have_graph = 0, have_pos = 0, error = 0;
+	double minx = 0, maxx = 0, miny = 0, maxy = 0, maxa = 1;
+	igraph_error_t ierr;
+
+	if (igraph_vector_int_init(&edges, 2 * (igraph_integer_t)ne) != IGRAPH_SUCCESS)
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	have_edges = 1;
+	for (size_t i = 0; i < ne; i++) {
+		VECTOR(edges)[2 * i] = (igraph_integer_t)from[i];
+		VECTOR(edges)[2 * i + 1] = (igraph_integer_t)to[i];
+		if (amount[i] > maxa)
+			maxa = amount[i];
+	}
+	if ((ierr = igraph_create(&ig, &edges, (igraph_integer_t)nv, IGRAPH_DIRECTED)) != IGRAPH_SUCCESS) {
+		error = iffa_flowgraph__igraph_fail(ierr, "drawing a network");
+		goto done;
+	}
+	have_graph = 1;
+	if (igraph_matrix_init(&pos, 0, 0) != IGRAPH_SUCCESS) {
+		error = iffa_error_set(IFFA_ENOMEM, "out of memory");
+		goto done;
+	}
+	have_pos = 1;
+	igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)seed);
+	if ((ierr = igraph_layout_fruchterman_reingold(&ig, &pos, 0, 500, (igraph_real_t)sqrt((double)nv),
+						       IGRAPH_LAYOUT_AUTOGRID, NULL, NULL, NULL, NULL,
+						       NULL)) != IGRAPH_SUCCESS) {
+		error = iffa_flowgraph__igraph_fail(ierr, "laying out a network");
+		goto done;
+	}
+	for (size_t i = 0; i < nv; i++) {
+		double x = MATRIX(pos, i, 0), y = MATRIX(pos, i, 1);
+		if (i == 0 || x < minx) minx = x;
+		if (i == 0 || x > maxx) maxx = x;
+		if (i == 0 || y < miny) miny = y;
+		if (i == 0 || y > maxy) maxy = y;
+	}
+	if (maxx - minx < 1e-9) { minx -= 1; maxx += 1; }
+	if (maxy - miny < 1e-9) { miny -= 1; maxy += 1; }
+	iffa_jsonbuf__printf(b,
+			     "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"network\" width=\"%.0f\" "
+			     "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\">\n"
+			     "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"20\" refY=\"5\" "
+			     "markerWidth=\"6\" markerHeight=\"6\" orient=\"auto-start-reverse\">"
+			     "<path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"#555\"/></marker></defs>\n",
+			     W, H, W, H);
+#define PX(i) (pad + (MATRIX(pos, (i), 0) - minx) / (maxx - minx) * (W - 2 * pad))
+#define PY(i) (pad / 2 + (MATRIX(pos, (i), 1) - miny) / (maxy - miny) * (H - pad))
+	for (size_t i = 0; i < ne; i++) {
+		double w = 0.8 + 3.2 * log1p(amount[i]) / log1p(maxa);
+		iffa_jsonbuf__printf(b,
+				     "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+				     "stroke=\"#555\" stroke-opacity=\"0.7\" stroke-width=\"%.2f\" "
+				     "marker-end=\"url(#arrow)\"/>\n",
+				     PX(from[i]), PY(from[i]), PX(to[i]), PY(to[i]), w);
+	}
+	for (size_t i = 0; i < nv; i++) {
+		const char *fill = (style[i] & IFFA_REPORT__SOURCE)    ? "#c0392b"
+				   : (style[i] & IFFA_REPORT__FLAGGED) ? "#e67e22"
+								       : "#95a5a6";
+		iffa_jsonbuf__printf(b,
+				     "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"7\" fill=\"%s\" "
+				     "stroke=\"#222\" stroke-width=\"0.8\"/>"
+				     "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\">",
+				     PX(i), PY(i), fill, PX(i), PY(i) - 10);
+		iffa_case__xml(b, labels[i]);
+		iffa_jsonbuf__puts(b, "</text>\n");
+	}
+#undef PX
+#undef PY
+	iffa_jsonbuf__puts(b, "</svg>\n");
+	if (b->oom)
+		error = iffa_error_set(IFFA_ENOMEM, "out of memory");
+done:
+	if (have_pos)
+		igraph_matrix_destroy(&pos);
+	if (have_graph)
+		igraph_destroy(&ig);
+	if (have_edges)
+		igraph_vector_int_destroy(&edges);
+	return error;
+}
