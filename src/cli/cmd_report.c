@@ -125,10 +125,14 @@ int iffa_cmd_report(int argc, char **argv, const iffa_cli_global *g)
 			       r.key_sha256);
 		printf("}\n");
 	} else {
-		printf("%s: report of run %lld (%zu findings, %zu proposed designations), compared "
-		       "with run %lld; %zu file%s, %llu bytes%s\n",
-		       dir, (long long)r.run, r.findings, r.proposed, (long long)r.previous_run,
-		       r.files, r.files == 1 ? "" : "s", r.bytes, r.pdf ? " (HTML and PDF)" : "");
+		printf("%s: report of run %lld (%zu findings, %zu proposed designations), ", dir,
+		       (long long)r.run, r.findings, r.proposed);
+		if (r.previous_run)
+			printf("compared with run %lld", (long long)r.previous_run);
+		else
+			printf("no previous period's run to compare with");
+		printf("; %zu file%s, %llu bytes%s\n", r.files, r.files == 1 ? "" : "s", r.bytes,
+		       r.pdf ? " (HTML and PDF)" : "");
 		printf("recorded as audit_log %lld (files SHA-256 %s)\n", r.audit_id, r.sha256);
 		if (r.signed_dir)
 			printf("signed: MANIFEST SHA-256 %s, key %s\n", r.manifest_sha256, r.key_sha256);

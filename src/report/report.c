@@ -674,17 +674,24 @@ static int write_proposals(report *r, int min_passes, size_t *nproposed)
 	iffa_jsonbuf__printf(r->h,
 			     "<p class=\"warn\">Proposals for the committee's review, not"
 			     " determinations. A party is proposed when findings of at least %d"
-			     " different analysis passes name it (as subject or member) and it is"
-			     " neither designated already nor the armed group itself. Each comes with"
-			     " the findings that name it and the flows that justify them.</p>\n",
+			     " different analysis passes name it (as subject or member) for what it"
+			     " did with money: being an end of a ransom, levy or gold record"
+			     " (exposure's record_party) or a source does not count. Left out: parties"
+			     " designated already, the armed group, villages and mine sites, and"
+			     " payers of ransoms or levies (victims of kidnapping and extortion). Each"
+			     " comes with the findings that name it and the flows that justify them.</p>\n",
 			     min_passes);
 	if ((error = query(&res, r, "reading the proposed designations",
-			   "WITH m AS (" FLAGGED_SQL("$1::bigint") ")"
+			   "WITH m AS (" FLAGGED_SQL("$1::bigint")
+			   " AND NOT (f.pass = 'exposure' AND f.kind IN ('source', 'record_party')))"
 			   " SELECT p.id, p.ref, p.name, p.kind, coalesce(p.country, ''),"
 			   " count(DISTINCT m.pass), count(DISTINCT m.fid), max(m.score),"
 			   " string_agg(DISTINCT m.pass, ', ')"
-			   " FROM m JOIN party p ON p.id = m.pid WHERE p.kind <> 'armed_group'"
+			   " FROM m JOIN party p ON p.id = m.pid"
+			   " WHERE p.kind NOT IN ('armed_group', 'village', 'mine_site')"
 			   " AND NOT EXISTS (SELECT 1 FROM designation d WHERE d.party_id = p.id)"
+			   " AND NOT EXISTS (SELECT 1 FROM levy l WHERE l.payer = p.id)"
+			   " AND NOT EXISTS (SELECT 1 FROM ransom x WHERE x.payer = p.id)"
 			   " GROUP BY p.id HAVING count(DISTINCT m.pass) >= $2::int"
 			   " ORDER BY count(DISTINCT m.pass) DESC, count(DISTINCT m.fid) DESC,"
 			   " max(m.score) DESC, p.ref LIMIT $3::bigint",
@@ -904,7 +911,7 @@ static int write_method(report *r, const iffa_report_options *o, const char *run
 	PQclear(res);
 	p(r, "<h3>Verifying this report</h3>\n<p>A signed report directory holds MANIFEST (SHA-256"
 	     " and size of every file) and MANIFEST.sig (Ed25519 over MANIFEST). Check it with"
-	     " <code>iffa verify DIR --key KEY.pub</code>, or without iffa:</p>\n<pre>cd DIR\n"
+	     " <code>iffa verify DIR --pubkey KEY.pub</code>, or without iffa:</p>\n<pre>cd DIR\n"
 	     "base64 -d MANIFEST.sig &gt; /tmp/sig.bin\n"
 	     "openssl pkeyutl -verify -pubin -inkey KEY.pub -rawin -in MANIFEST -sigfile /tmp/sig.bin\n"
 	     "sed -E 's/^([0-9a-f]{64}) [0-9]+ /\\1  /' MANIFEST | sha256sum -c</pre>\n</section>\n");

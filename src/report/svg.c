@@ -50,7 +50,7 @@ int iffa_report__svg_network(iffa_jsonbuf *b, size_t nv, const char *const *labe
 			     const unsigned *style, size_t ne, const size_t *from, const size_t *to,
 			     const double *amount, uint64_t seed)
 {
-	const double W = 760, H = 420, pad = 60;
+	const double W = nv <= 3 ? 560 : 760, H = nv <= 3 ? 180 : 420, pad = 60;
 	igraph_vector_int_t edges;
 	igraph_matrix_t pos;
 	igraph_t ig;
@@ -96,19 +96,27 @@ int iffa_report__svg_network(iffa_jsonbuf *b, size_t nv, const char *const *labe
 	iffa_jsonbuf__printf(b,
 			     "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"network\" width=\"%.0f\" "
 			     "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\">\n"
-			     "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"20\" refY=\"5\" "
-			     "markerWidth=\"6\" markerHeight=\"6\" orient=\"auto-start-reverse\">"
+			     "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" "
+			     "markerUnits=\"userSpaceOnUse\" markerWidth=\"9\" markerHeight=\"9\" "
+			     "orient=\"auto\">"
 			     "<path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"#555\"/></marker></defs>\n",
 			     W, H, W, H);
 #define PX(i) (pad + (MATRIX(pos, (i), 0) - minx) / (maxx - minx) * (W - 2 * pad))
 #define PY(i) (pad / 2 + (MATRIX(pos, (i), 1) - miny) / (maxy - miny) * (H - pad))
 	for (size_t i = 0; i < ne; i++) {
 		double w = 0.8 + 3.2 * log1p(amount[i]) / log1p(maxa);
+		double x1 = PX(from[i]), y1 = PY(from[i]), x2 = PX(to[i]), y2 = PY(to[i]);
+		double len = hypot(x2 - x1, y2 - y1);
+		/* Stop at the target circle's edge so the arrow head shows. */
+		if (len > 20) {
+			x2 -= (x2 - x1) * 9 / len;
+			y2 -= (y2 - y1) * 9 / len;
+		}
 		iffa_jsonbuf__printf(b,
 				     "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
 				     "stroke=\"#555\" stroke-opacity=\"0.7\" stroke-width=\"%.2f\" "
 				     "marker-end=\"url(#arrow)\"/>\n",
-				     PX(from[i]), PY(from[i]), PX(to[i]), PY(to[i]), w);
+				     x1, y1, x2, y2, w);
 	}
 	for (size_t i = 0; i < nv; i++) {
 		const char *fill = (style[i] & IFFA_REPORT__SOURCE)    ? "#c0392b"
