@@ -941,18 +941,21 @@ static const char style_css[] =
 
 /* Output */
 
-static int remove_outputs(const char *dir, int made_dir)
+/* Remove what this report wrote (never what was there before). */
+static void remove_outputs(const char *dir, int html, int pdf, int made_dir)
 {
-	static const char *const names[] = {"report.html", "report.pdf"};
 	char path[4096];
 
-	for (size_t i = 0; i < 2; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+	if (html) {
+		snprintf(path, sizeof(path), "%s/report.html", dir);
+		unlink(path);
+	}
+	if (pdf) {
+		snprintf(path, sizeof(path), "%s/report.pdf", dir);
 		unlink(path);
 	}
 	if (made_dir)
 		rmdir(dir);
-	return 0;
 }
 
 static int dir_is_empty(const char *dir, int *made)
@@ -1003,7 +1006,7 @@ int iffa_report_write(iffa_report_result *out, iffa_db *db, const char *dir,
 	char prev_period[32], html_path[4096], pdf_path[4096], html_abs[4096], sha_html[65];
 	char sha_pdf[65] = "", generated[32], run_choice[128];
 	int64_t from, to, pfrom, pto;
-	int error = 0, made_dir = 0, level_party = 0, audited = 0;
+	int error = 0, made_dir = 0, level_party = 0, audited = 0, wrote_html = 0, wrote_pdf = 0;
 	size_t nnew = 0, ndropped = 0;
 	unsigned long long html_size = 0, pdf_size = 0;
 	time_t now = time(NULL);
@@ -1126,6 +1129,7 @@ int iffa_report_write(iffa_report_result *out, iffa_db *db, const char *dir,
 	    (error = iffa_crypto__outfile_finish(html, sha_html)) < 0 ||
 	    (error = iffa_crypto__outfile_commit(html)) < 0)
 		goto done;
+	wrote_html = 1;
 	html_size = page.len;
 	out->files = 1;
 
@@ -1139,6 +1143,8 @@ int iffa_report_write(iffa_report_result *out, iffa_db *db, const char *dir,
 			snprintf(html_abs, sizeof(html_abs), "%s", html_path);
 		else if (!realpath(html_path, html_abs))
 			snprintf(html_abs, sizeof(html_abs), "%s", html_path);
+		/* report.pdf cannot be there: the directory held no report */
+		wrote_pdf = 1;
 		if (iffa_report__print_pdf(o.chromium, html_abs, pdf_path, 180) == 0) {
 			int fd = open(pdf_path, O_RDONLY | O_CLOEXEC);
 			unsigned char md[32];
@@ -1154,6 +1160,7 @@ int iffa_report_write(iffa_report_result *out, iffa_db *db, const char *dir,
 			out->files = 2;
 		} else {
 			unlink(pdf_path);
+			wrote_pdf = 0;
 			snprintf(out->pdf_notice, sizeof(out->pdf_notice), "report.pdf not written: %s",
 				 iffa_error_last());
 		}
@@ -1197,7 +1204,7 @@ done:
 	if (error < 0) {
 		char msg[2048];
 		snprintf(msg, sizeof(msg), "%s", iffa_error_last());
-		remove_outputs(dir, made_dir);
+		remove_outputs(dir, wrote_html, wrote_pdf, made_dir);
 		if (!audited)
 			iffa_crypto__audit_failure(db, "report", params.ptr, error);
 		iffa_error_set(error, "%s", msg);

@@ -20,14 +20,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "support/exportfix.h"
 #include "support/testdb.h"
 
 static char dir[128];
 static char ci[128];
 
-static const char hyperlink[] = "=HYPERLINK(\"http://evil.example/\",\"click\")";
-static const char script[] = "</node><script>alert(1)</script> & <data key=\"name\">";
-static const char dotbreak[] = "\"]; evil [label=\"pwned\"] \\";
+#define hyperlink exportfix_hyperlink
+#define script exportfix_script
+#define dotbreak exportfix_dotbreak
 
 static void cleanup(void)
 {
@@ -37,79 +38,9 @@ static void cleanup(void)
 	cr_assert_eq(system(cmd), 0);
 }
 
-static void put(const char *name, const char *text)
-{
-	char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	cr_assert_not_null(f = fopen(path, "w"));
-	fputs(text, f);
-	cr_assert_eq(fclose(f), 0);
-}
-
-static void load(iffa_db *db, iffa_load_kind kind, const char *name)
-{
-	iffa_load_options lo = IFFA_LOAD_OPTIONS_INIT;
-	iffa_load_result lr;
-	char path[256];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	iffa_load_result_init(&lr);
-	cr_assert_eq(iffa_load_file(&lr, db, kind, path, &lo), 0, "%s: %s", name, iffa_error_last());
-	iffa_load_result_dispose(&lr);
-}
-
-/*
- * Five parties with one account each, in a chain A1 -> A2 -> A3 -> A4 -> A5
- * plus A2 -> A1. P1 is a designated armed group. Around A2 with one hop:
- * A1, A2, A3 and the edges A1->A2 (1,500,000 XOF in 2 flows), A2->A1 (100,
- * mobile money), A2->A3 (1,400,000).
- */
 static iffa_db *fixture(const char *name)
 {
-	char csv[4096];
-	iffa_analysis *a;
-	iffa_db *db;
-	int64_t run;
-
-	iffa_init();
-	snprintf(dir, sizeof(dir), "/tmp/iffa-t-export-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
-	testdb_fresh(ci, sizeof(ci), name, 1);
-	db = testdb_connect(ci);
-	snprintf(csv, sizeof(csv),
-		 "ref,kind,name,aliases,country,region,supplier,source\n"
-		 "P1,armed_group,\"=HYPERLINK(\"\"http://evil.example/\"\",\"\"click\"\")\",,ML,Mopti,ML,t\n"
-		 "P2,person,\"</node><script>alert(1)</script> & <data key=\"\"name\"\">\",,ML,,ML,t\n"
-		 "P3,company,\"\"\"]; evil [label=\"\"pwned\"\"] \\\",,SN,,SN,t\n"
-		 "P4,person,\"Tab\tand\nnewline é\",,BF,,BF,t\n"
-		 "P5,person,Far Away,,NE,,NE,t\n");
-	put("party.csv", csv);
-	put("account.csv", "ref,party_ref,kind,institution,country,supplier,source\n"
-			   "A1,P1,cash,,ML,ML,t\n"
-			   "A2,P2,mobile_money,@SUM(1+1),ML,ML,t\n"
-			   "A3,P3,bank,Banque <b>,SN,SN,t\n"
-			   "A4,P4,bank,,BF,BF,t\n"
-			   "-A5,P5,bank,,NE,NE,t\n");
-	put("transfer.csv", "source,source_ref,from_account,to_account,amount,currency,ts,channel,purpose,supplier\n"
-			    "t,T1,A1,A2,1000000,XOF,2026-07-01T10:00:00Z,cash,,ML\n"
-			    "t,T2,A1,A2,500000,XOF,2026-07-05T10:00:00Z,cash,,ML\n"
-			    "t,T3,A2,A3,1400000,XOF,2026-07-06T10:00:00Z,bank,,ML\n"
-			    "t,T4,A3,A4,700000,XOF,2026-07-08T10:00:00Z,bank,,SN\n"
-			    "t,T5,A4,-A5,600000,XOF,2026-07-09T10:00:00Z,bank,,BF\n"
-			    "t,T6,A2,A1,100,XOF,2026-07-10T10:00:00Z,mobile_money,,ML\n");
-	put("designation.csv", "list_name,reference,entry_kind,name,aliases,listed_on,party_ref,source\n"
-			       "UN,QDe.999,entity,Test group,,,P1,t\n");
-	load(db, IFFA_LOAD_PARTY, "party.csv");
-	load(db, IFFA_LOAD_ACCOUNT, "account.csv");
-	load(db, IFFA_LOAD_TRANSFER, "transfer.csv");
-	load(db, IFFA_LOAD_DESIGNATION, "designation.csv");
-	cr_assert_eq(iffa_analysis_new(&a), 0);
-	cr_assert_eq(iffa_analysis_select(a, "clusters,exposure"), 0, "%s", iffa_error_last());
-	cr_assert_eq(iffa_analyse(&run, db, a, NULL), 0, "%s", iffa_error_last());
-	iffa_analysis_free(a);
-	return db;
+	return exportfix_load(dir, sizeof(dir), ci, sizeof(ci), name);
 }
 
 /* What a reader must find: the refs and names of `refs`, and every edge of
