@@ -293,7 +293,7 @@ static int evidence_table(report *r, const char *finding, size_t limit, const ch
 		money(r, strtod(PQgetvalue(res, i, EV_AMOUNT), NULL));
 		p(r, "</td><td class=\"n\">");
 		t(r, PQgetvalue(res, i, EV_FLOWS));
-		p(r, "</td><td>");
+		p(r, "</td><td class=\"d\">");
 		date_range(r, PQgetvalue(res, i, EV_FIRST), PQgetvalue(res, i, EV_LAST));
 		p(r, "</td><td>");
 		t(r, PQgetvalue(res, i, EV_KIND));
@@ -929,6 +929,7 @@ static const char style_css[] =
 	".n{text-align:right;font-variant-numeric:tabular-nums}.dom{background:#f7f7f7}\n"
 	".ref{font-family:'DejaVu Sans Mono',monospace;font-size:.85em;color:#555}\n"
 	".cc{font-size:.8em;background:#e8eef3;border-radius:3px;padding:0 .3em}\n"
+	"table.ev{width:100%}td{overflow-wrap:anywhere}td.d{white-space:nowrap}\n"
 	"tr.cross td{background:#fdf0e6}.score{font-weight:normal;color:#7f8c8d;font-size:.9em}\n"
 	".kind{font-weight:normal;color:#555;font-size:.9em}.none{color:#7f8c8d;font-style:italic}\n"
 	".warn{background:#fff6e0;border-left:4px solid #e67e22;padding:.5em}\n"

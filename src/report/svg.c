@@ -50,7 +50,7 @@ int iffa_report__svg_network(iffa_jsonbuf *b, size_t nv, const char *const *labe
 			     const unsigned *style, size_t ne, const size_t *from, const size_t *to,
 			     const double *amount, uint64_t seed)
 {
-	const double W = nv <= 3 ? 560 : 760, H = nv <= 3 ? 180 : 420, pad = 60;
+	const double W = nv <= 3 ? 560 : 760, H = nv <= 3 ? 180 : 420, pad = 85;
 	igraph_vector_int_t edges;
 	igraph_matrix_t pos;
 	igraph_t ig;
@@ -106,17 +106,30 @@ int iffa_report__svg_network(iffa_jsonbuf *b, size_t nv, const char *const *labe
 	for (size_t i = 0; i < ne; i++) {
 		double w = 0.8 + 3.2 * log1p(amount[i]) / log1p(maxa);
 		double x1 = PX(from[i]), y1 = PY(from[i]), x2 = PX(to[i]), y2 = PY(to[i]);
-		double len = hypot(x2 - x1, y2 - y1);
-		/* Stop at the target circle's edge so the arrow head shows. */
-		if (len > 20) {
-			x2 -= (x2 - x1) * 9 / len;
-			y2 -= (y2 - y1) * 9 / len;
+		double len = hypot(x2 - x1, y2 - y1), bend = 0;
+		/* Money both ways between two vertices: bend each edge to its right,
+		 * so the two do not draw as one line. */
+		for (size_t j = 0; j < ne && bend == 0; j++)
+			if (from[j] == to[i] && to[j] == from[i])
+				bend = 18;
+		if (len < 1e-9) {
+			continue; /* a loop: nothing to draw at this scale */
 		}
-		iffa_jsonbuf__printf(b,
-				     "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-				     "stroke=\"#555\" stroke-opacity=\"0.7\" stroke-width=\"%.2f\" "
-				     "marker-end=\"url(#arrow)\"/>\n",
-				     x1, y1, x2, y2, w);
+		{
+			double ux = (x2 - x1) / len, uy = (y2 - y1) / len;
+			double cx = (x1 + x2) / 2 - uy * bend, cy = (y1 + y2) / 2 + ux * bend;
+			/* Stop at the target circle's edge so the arrow head shows. */
+			double dx = x2 - cx, dy = y2 - cy, dl = hypot(dx, dy);
+			if (dl > 20) {
+				x2 -= dx * 9 / dl;
+				y2 -= dy * 9 / dl;
+			}
+			iffa_jsonbuf__printf(b,
+					     "<path d=\"M %.1f %.1f Q %.1f %.1f %.1f %.1f\" fill=\"none\" "
+					     "stroke=\"#555\" stroke-opacity=\"0.7\" stroke-width=\"%.2f\" "
+					     "marker-end=\"url(#arrow)\"/>\n",
+					     x1, y1, cx, cy, x2, y2, w);
+		}
 	}
 	for (size_t i = 0; i < nv; i++) {
 		const char *fill = (style[i] & IFFA_REPORT__SOURCE)    ? "#c0392b"
