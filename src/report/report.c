@@ -285,9 +285,9 @@ static int evidence_table(report *r, const char *finding, size_t limit, const ch
 	for (int i = 0; i < PQntuples(res); i++) {
 		int cross = *PQgetvalue(res, i, EV_FROM_CC) && *PQgetvalue(res, i, EV_TO_CC) &&
 			    strcmp(PQgetvalue(res, i, EV_FROM_CC), PQgetvalue(res, i, EV_TO_CC)) != 0;
-		p(r, cross ? "<tr class=\"cross\"><td>" : "<tr><td>");
+		p(r, cross ? "<tr class=\"cross\"><td class=\"w\">" : "<tr><td class=\"w\">");
 		who(r, res, i, EV_FROM_NAME, EV_FROM, EV_FROM_CC);
-		p(r, "</td><td>");
+		p(r, "</td><td class=\"w\">");
 		who(r, res, i, EV_TO_NAME, EV_TO, EV_TO_CC);
 		p(r, "</td><td class=\"n\">");
 		money(r, strtod(PQgetvalue(res, i, EV_AMOUNT), NULL));
@@ -929,7 +929,7 @@ static const char style_css[] =
 	".n{text-align:right;font-variant-numeric:tabular-nums}.dom{background:#f7f7f7}\n"
 	".ref{font-family:'DejaVu Sans Mono',monospace;font-size:.85em;color:#555}\n"
 	".cc{font-size:.8em;background:#e8eef3;border-radius:3px;padding:0 .3em}\n"
-	"table.ev{width:100%}td{overflow-wrap:anywhere}td.d{white-space:nowrap}\n"
+	"table.ev{width:100%}td.w{overflow-wrap:anywhere}td.d,td.n{white-space:nowrap}\n"
 	"tr.cross td{background:#fdf0e6}.score{font-weight:normal;color:#7f8c8d;font-size:.9em}\n"
 	".kind{font-weight:normal;color:#555;font-size:.9em}.none{color:#7f8c8d;font-style:italic}\n"
 	".warn{background:#fff6e0;border-left:4px solid #e67e22;padding:.5em}\n"

@@ -7,6 +7,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,27 @@ Test(report_write, every_section_escaped_figures_audit_and_signature, .fini = cl
 	cr_assert_eq(iffa_analyse(&prev, db, a, &ao), 0, "%s", iffa_error_last());
 	iffa_analysis_free(a);
 
+	/* Findings of the passes with sections of their own, as they will store them. */
+	{
+		PGresult *res = PQexec(iffa_db_conn(db),
+			"INSERT INTO finding (run_id, pass, kind, subject_type, subject_label, score, reason, evidence)"
+			" SELECT 1, 'paths', 'cross_border_path', 'path', 'A1 to A3', 0.9, 'two hops, ML to SN',"
+			" jsonb_build_array("
+			"  jsonb_build_object('from', 'A1', 'from_type', 'account', 'from_id', a1.id, 'from_name', 'x',"
+			"   'to', 'A2', 'to_type', 'account', 'to_id', a2.id, 'to_name', 'y', 'amount_xof', 1500000,"
+			"   'flows', 2, 'first', '2026-07-01T10:00:00Z', 'last', '2026-07-05T10:00:00Z',"
+			"   'channel', 'cash', 'kind', 'transfer', 'record', null),"
+			"  jsonb_build_object('from', 'A2', 'from_type', 'account', 'from_id', a2.id, 'from_name', 'y',"
+			"   'to', 'A3', 'to_type', 'account', 'to_id', a3.id, 'to_name', 'z', 'amount_xof', 1400000,"
+			"   'flows', 1, 'first', '2026-07-06T10:00:00Z', 'last', '2026-07-06T10:00:00Z',"
+			"   'channel', 'bank', 'kind', 'transfer', 'record', 3))"
+			" FROM account a1, account a2, account a3 WHERE a1.ref = 'A1' AND a2.ref = 'A2' AND a3.ref = 'A3'"
+			" UNION ALL SELECT 1, 'intermediaries', 'broker', 'account', 'A2 (broker)', 0.7,"
+			" 'passes on 93% of what it receives', f.evidence FROM finding f WHERE f.pass = 'clusters'");
+		cr_assert_eq(PQresultStatus(res), PGRES_COMMAND_OK, "%s", PQerrorMessage(iffa_db_conn(db)));
+		PQclear(res);
+	}
+
 	snprintf(out, sizeof(out), "%s/report", dir);
 	snprintf(key, sizeof(key), "%s/fiu.key", dir);
 	snprintf(pub, sizeof(pub), "%s.pub", key);
@@ -148,6 +170,11 @@ Test(report_write, every_section_escaped_figures_audit_and_signature, .fini = cl
 	cr_assert(strstr(page, "2,700,000 XOF (64.3% of the XOF along edges)") != NULL);
 	cr_assert(strstr(page, "ML \xe2\x86\x92 SN</text>") != NULL);
 	cr_assert(strstr(page, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"network\"") != NULL);
+	/* dedicated sections for the paths and intermediaries passes */
+	cr_assert(strstr(page, "did not run") == NULL);
+	cr_assert(strstr(page, "A1 to A3 <span class=\"kind\">cross_border_path</span>") != NULL);
+	cr_assert(strstr(page, "A2 (broker) <span class=\"kind\">broker</span>") != NULL);
+	cr_assert(strstr(page, "<td class=\"d\">2026-07-01 to 2026-07-05</td>") != NULL);
 	/* the previous quarter named nobody: everyone is new */
 	cr_assert(strstr(page, "Newly named") != NULL);
 	cr_assert(strstr(page, "against run 2") != NULL || strstr(page, "against run") != NULL);
