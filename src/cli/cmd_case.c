@@ -12,6 +12,7 @@ const char iffa_cmd_case_usage[] =
 	"usage: iffa case export SUBJECT... --format graphml|gexf|dot|ftm|csv --out PATH\n"
 	"                        [--hops K] [--from DATE] [--to DATE]\n"
 	"                        [--level account|party] [--run RUN | --no-findings]\n"
+	"                        [-- SUBJECT...]\n"
 	"\n"
 	"Write the case around SUBJECT (account or party references, as loaded):\n"
 	"every account or party within K undirected hops in the flow graph (default\n"
@@ -38,6 +39,7 @@ const char iffa_cmd_case_usage[] =
 	"  --level account|party vertices are accounts (default) or parties\n"
 	"  --run RUN             findings of this completed run\n"
 	"  --no-findings         no findings\n"
+	"  --                    the rest are subjects (references starting with -)\n"
 	"  --json                print one JSON object\n"
 	"\n"
 	"Exit codes: 0 written; 1 failure (a file that cannot be written); 2 wrong\n"
@@ -60,6 +62,12 @@ static int export_cmd(int argc, char **argv, const iffa_cli_global *g)
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		char *end;
+		if (strcmp(a, "--") == 0) {
+			/* everything after is a subject, even "-A5" */
+			while (++i < argc)
+				subjects[nsubjects++] = argv[i];
+			break;
+		}
 		if (strcmp(a, "--format") == 0 && v) {
 			if (iffa_case_format_parse(&format, v) < 0) {
 				fprintf(stderr, "iffa: case export: %s\n", iffa_error_last());
@@ -132,6 +140,8 @@ static int export_cmd(int argc, char **argv, const iffa_cli_global *g)
 	iffa_db_free(db);
 	if (error < 0) {
 		code = iffa_cli_fail("case export", error);
+		if (error == IFFA_ENOTFOUND) /* an unknown reference or run: the input is refused */
+			code = IFFA_EXIT_DATA;
 		goto done;
 	}
 	if (g->json)

@@ -109,8 +109,11 @@ int iffa_cmd_report(int argc, char **argv, const iffa_cli_global *g)
 		return code;
 	error = iffa_report_write(&r, db, dir, &o);
 	iffa_db_free(db);
-	if (error < 0)
-		return iffa_cli_fail("report", error);
+	if (error < 0) {
+		code = iffa_cli_fail("report", error);
+		/* no such run, or none for the period: the request is refused */
+		return error == IFFA_ENOTFOUND ? IFFA_EXIT_DATA : code;
+	}
 	if (!r.pdf && *r.pdf_notice)
 		fprintf(stderr, "iffa: report: %s\n", r.pdf_notice);
 	if (g->json) {
