@@ -46,7 +46,8 @@ const char *iffa_case_format_name(iffa_case_format f);
 /** Parse a format name. @return 0 or IFFA_EINVAL naming it */
 int iffa_case_format_parse(iffa_case_format *out, const char *name);
 
-/** Run to take findings from: the latest completed one. */
+/** Run to take findings from: the latest completed one whose data window
+ * holds the export's window, else the latest completed one. */
 #define IFFA_CASE_RUN_LATEST 0
 /** No findings at all. */
 #define IFFA_CASE_RUN_NONE (-1)

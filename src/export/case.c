@@ -45,7 +45,7 @@ void iffa_case__time(char out[32], int64_t t)
 		out[0] = '\0';
 }
 
-int iffa_case__resolve_run(int64_t *out, iffa_db *db, int64_t run)
+int iffa_case__resolve_run(int64_t *out, iffa_db *db, int64_t run, int64_t from, int64_t to)
 {
 	PGresult *res = NULL;
 	char id[32];
@@ -71,11 +71,23 @@ int iffa_case__resolve_run(int64_t *out, iffa_db *db, int64_t run)
 	}
 	if (run < 0)
 		return 0;
-	if ((error = iffa_db__query(&res, db, "finding the latest analysis run",
-				    "SELECT id FROM analysis_run WHERE status = 'completed'"
-				    " ORDER BY finished_at DESC, id DESC LIMIT 1",
-				    0, NULL)) < 0)
-		return error;
+	{
+		/* The latest completed run whose window holds the export's, which
+		 * describes the same money; else the latest completed run. */
+		char f[32] = "", t[32] = "";
+		const char *w[2] = {NULL, NULL};
+		if (from != IFFA_TIME_MIN && iffa_flowgraph_time_format(f, sizeof(f), from) == 0)
+			w[0] = f;
+		if (to != IFFA_TIME_MAX && iffa_flowgraph_time_format(t, sizeof(t), to) == 0)
+			w[1] = t;
+		if ((error = iffa_db__query(&res, db, "finding the latest analysis run",
+					    "SELECT id FROM analysis_run WHERE status = 'completed'"
+					    " ORDER BY coalesce((data_from IS NULL OR data_from <= $1::timestamptz)"
+					    " AND (data_to IS NULL OR data_to >= $2::timestamptz), false) DESC,"
+					    " finished_at DESC, id DESC LIMIT 1",
+					    2, w)) < 0)
+			return error;
+	}
 	if (PQntuples(res) == 1)
 		*out = atoll(PQgetvalue(res, 0, 0));
 	PQclear(res);

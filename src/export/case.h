@@ -73,9 +73,12 @@ int iffa_case__build(iffa_case__case *out, iffa_db *db, const iffa_flowgraph *g,
 /** Free what a case holds (also after a failed build). */
 void iffa_case__dispose(iffa_case__case *c);
 
-/** The run to use: `run` checked to exist and be completed, or the latest completed one
- * (0 when there is none). @return 0, IFFA_ENOTFOUND, IFFA_EDB */
-int iffa_case__resolve_run(int64_t *out, iffa_db *db, int64_t run);
+/** The run to use: `run` checked to exist and be completed; for
+ * IFFA_CASE_RUN_LATEST the latest completed run whose data window holds
+ * [from, to) (NULL bounds are open), else the latest completed one (0 when
+ * there is none); 0 for IFFA_CASE_RUN_NONE. @return 0, IFFA_ENOTFOUND,
+ * IFFA_EINVAL (not completed), IFFA_EDB */
+int iffa_case__resolve_run(int64_t *out, iffa_db *db, int64_t run, int64_t from, int64_t to);
 
 /* Writers: append the whole format to `b`. @return 0, IFFA_ENOMEM, IFFA_ERROR */
 int iffa_case__write_graphml(iffa_jsonbuf *b, const iffa_case__case *c);

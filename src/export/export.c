@@ -211,7 +211,7 @@ int iffa_case_export(iffa_case_export_result *out, iffa_db *db, const char *cons
 			goto done;
 	}
 
-	if ((error = iffa_case__resolve_run(&run, db, o.run)) < 0)
+	if ((error = iffa_case__resolve_run(&run, db, o.run, o.from, o.to)) < 0)
 		goto done;
 	io.level = o.level;
 	io.from = o.from;

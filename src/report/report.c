@@ -1047,7 +1047,7 @@ int iffa_report_write(iffa_report_result *out, iffa_db *db, const char *dir,
 
 	/* The run */
 	if (o.run > 0) {
-		if ((error = iffa_case__resolve_run(&r.run, db, o.run)) < 0)
+		if ((error = iffa_case__resolve_run(&r.run, db, o.run, IFFA_TIME_MIN, IFFA_TIME_MAX)) < 0)
 			goto done;
 		snprintf(run_choice, sizeof(run_choice), "chosen with --run");
 	} else {
