@@ -929,7 +929,10 @@ static const char style_css[] =
 	".n{text-align:right;font-variant-numeric:tabular-nums}.dom{background:#f7f7f7}\n"
 	".ref{font-family:'DejaVu Sans Mono',monospace;font-size:.85em;color:#555}\n"
 	".cc{font-size:.8em;background:#e8eef3;border-radius:3px;padding:0 .3em}\n"
-	"table.ev{width:100%}td.w{overflow-wrap:anywhere}td.d,td.n{white-space:nowrap}\n"
+	"table.ev{width:100%;table-layout:fixed}td.w{overflow-wrap:anywhere}td.n{white-space:nowrap}\n"
+	"table.ev th:nth-child(1),table.ev th:nth-child(2){width:27%}table.ev th:nth-child(3){width:13%}"
+	"table.ev th:nth-child(4){width:6%}table.ev th:nth-child(5){width:15%}"
+	"table.ev th:nth-child(6){width:12%}\n"
 	"tr.cross td{background:#fdf0e6}.score{font-weight:normal;color:#7f8c8d;font-size:.9em}\n"
 	".kind{font-weight:normal;color:#555;font-size:.9em}.none{color:#7f8c8d;font-style:italic}\n"
 	".warn{background:#fff6e0;border-left:4px solid #e67e22;padding:.5em}\n"
@@ -937,7 +940,8 @@ static const char style_css[] =
 	"pre{background:#f7f7f7;padding:.6em;overflow-x:auto;font-size:.85em}\n"
 	"svg{display:block;margin:.5em 0;max-width:100%;height:auto}\n"
 	"nav a{margin-right:1em}.meta{color:#555}\n"
-	"@media print{body{margin:0;max-width:none}h2{page-break-after:avoid}}\n"
+	"@media print{body{margin:0;max-width:none;font-size:12px}h2{page-break-after:avoid}"
+	"table.ev{font-size:11px}}\n"
 	"</style>\n";
 
 /* Output */
