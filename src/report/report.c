@@ -940,7 +940,7 @@ static const char style_css[] =
 	"pre{background:#f7f7f7;padding:.6em;overflow-x:auto;font-size:.85em}\n"
 	"svg{display:block;margin:.5em 0;max-width:100%;height:auto}\n"
 	"nav a{margin-right:1em}.meta{color:#555}\n"
-	"@media print{body{margin:0;max-width:none;font-size:12px}h2{page-break-after:avoid}"
+	"@media print{body{margin:0;max-width:none;font-size:12px}h2,h3{page-break-after:avoid}"
 	"table.ev{font-size:11px}}\n"
 	"</style>\n";
 
