@@ -45,17 +45,17 @@ fi
 # What leaves the tool: the case around the designated group for Gephi or
 # networkx, and the signed periodic report of the last quarter (one run per
 # quarter, so the report can say what changed since the one before).
-out="$root/var/demo"
-mkdir -p "$out"
+demo_out="$root/var/demo"
+mkdir -p "$demo_out"
 period=${IFFA_DEMO_PERIOD:-2025-Q4}
 echo
-"$iffa" case export P-000238 --hops 2 --format graphml --out "$out/case-P-000238.graphml"
+"$iffa" case export P-000238 --hops 2 --format graphml --out "$demo_out/case-P-000238.graphml"
 "$iffa" analyse --from 2025-07-01 --to 2025-10-01 >/dev/null
 "$iffa" analyse --from 2025-10-01 --to 2026-01-01 >/dev/null
-[ -f "$out/fiu.key" ] || "$iffa" keygen --out "$out/fiu.key" >/dev/null
-rm -rf "$out/report-$period"
-"$iffa" report --period "$period" --out "$out/report-$period" --key "$out/fiu.key"
-"$iffa" verify "$out/report-$period" --pubkey "$out/fiu.key.pub"
+[ -f "$demo_out/fiu.key" ] || "$iffa" keygen --out "$demo_out/fiu.key" >/dev/null
+rm -rf "$demo_out/report-$period"
+"$iffa" report --period "$period" --out "$demo_out/report-$period" --key "$demo_out/fiu.key"
+"$iffa" verify "$demo_out/report-$period" --pubkey "$demo_out/fiu.key.pub"
 
 # Screening: the UN consolidated list as published, then two counterparties,
 # one listed under another spelling and one ordinary trader.
@@ -66,5 +66,5 @@ echo
 echo
 echo "The demo database keeps running. To use it from this shell:"
 echo "  eval \"\$(tools/pg.sh env)\"; build/iffa --help"
-echo "The report: $out/report-$period/report.html (and report.pdf where Chromium is installed)"
+echo "The report: $demo_out/report-$period/report.html (and report.pdf where Chromium is installed)"
 echo "To stop it: tools/pg.sh stop"
