@@ -114,7 +114,7 @@ int iffa_cmd_report(int argc, char **argv, const iffa_cli_global *g)
 		/* no such run, or none for the period: the request is refused */
 		return error == IFFA_ENOTFOUND ? IFFA_EXIT_DATA : code;
 	}
-	if (!r.pdf && *r.pdf_notice)
+	if (!r.pdf && *r.pdf_notice && !(o.chromium && !*o.chromium))
 		fprintf(stderr, "iffa: report: %s\n", r.pdf_notice);
 	if (g->json) {
 		printf("{\"run\":%lld,\"previous_run\":%lld,\"findings\":%zu,\"proposed\":%zu,"

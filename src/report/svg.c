@@ -46,6 +46,42 @@ int iffa_report__svg_bars(iffa_jsonbuf *b, const char *const *labels, const doub
 	return b->oom ? iffa_error_set(IFFA_ENOMEM, "out of memory") : 0;
 }
 
+/* Push apart vertices drawn closer than their labels need (two accounts of
+ * one hub land on top of each other), inside the box: a few rounds of
+ * pairwise pushes, O(rounds × n^2) for the few dozen vertices of a picture. */
+static void spread(double *x, double *y, size_t n, double x0, double x1, double y0, double y1)
+{
+	const double need = 30;
+
+	for (int round = 0; round < 60; round++) {
+		int moved = 0;
+		for (size_t i = 0; i < n; i++) {
+			for (size_t j = i + 1; j < n; j++) {
+				double dx = x[j] - x[i], dy = y[j] - y[i], d = hypot(dx, dy), push;
+				if (d >= need)
+					continue;
+				if (d < 1e-6) { /* same place: part them sideways */
+					dx = 1;
+					dy = 0.3 * (double)((i + j) % 3) - 0.3;
+					d = hypot(dx, dy);
+				}
+				push = (need - d) / 2 / d;
+				x[i] -= dx * push;
+				y[i] -= dy * push;
+				x[j] += dx * push;
+				y[j] += dy * push;
+				moved = 1;
+			}
+		}
+		for (size_t i = 0; i < n; i++) {
+			x[i] = x[i] < x0 ? x0 : x[i] > x1 ? x1 : x[i];
+			y[i] = y[i] < y0 ? y0 : y[i] > y1 ? y1 : y[i];
+		}
+		if (!moved)
+			break;
+	}
+}
+
 int iffa_report__svg_network(iffa_jsonbuf *b, size_t nv, const char *const *labels,
 			     const unsigned *style, size_t ne, const size_t *from, const size_t *to,
 			     const double *amount, uint64_t seed)
@@ -55,7 +91,7 @@ int iffa_report__svg_network(iffa_jsonbuf *b, size_t nv, const char *const *labe
 	igraph_matrix_t pos;
 	igraph_t ig;
 	int have_edges = 0, have_graph = 0, have_pos = 0, error = 0;
-	double minx = 0, maxx = 0, miny = 0, maxy = 0, maxa = 1;
+	double minx = 0, maxx = 0, miny = 0, maxy = 0, maxa = 1, *px = NULL, *py = NULL;
 	igraph_error_t ierr;
 
 	if (igraph_vector_int_init(&edges, 2 * (igraph_integer_t)ne) != IGRAPH_SUCCESS)
@@ -101,8 +137,17 @@ int iffa_report__svg_network(iffa_jsonbuf *b, size_t nv, const char *const *labe
 			     "orient=\"auto\">"
 			     "<path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"#555\"/></marker></defs>\n",
 			     W, H, W, H);
-#define PX(i) (pad + (MATRIX(pos, (i), 0) - minx) / (maxx - minx) * (W - 2 * pad))
-#define PY(i) (pad / 2 + (MATRIX(pos, (i), 1) - miny) / (maxy - miny) * (H - pad))
+	if (!(px = malloc((nv + 1) * sizeof(*px))) || !(py = malloc((nv + 1) * sizeof(*py)))) {
+		error = iffa_error_set(IFFA_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < nv; i++) {
+		px[i] = pad + (MATRIX(pos, i, 0) - minx) / (maxx - minx) * (W - 2 * pad);
+		py[i] = pad / 2 + (MATRIX(pos, i, 1) - miny) / (maxy - miny) * (H - pad);
+	}
+	spread(px, py, nv, pad, W - pad, pad / 2, H - pad / 2);
+#define PX(i) px[i]
+#define PY(i) py[i]
 	for (size_t i = 0; i < ne; i++) {
 		double w = 0.8 + 3.2 * log1p(amount[i]) / log1p(maxa);
 		double x1 = PX(from[i]), y1 = PY(from[i]), x2 = PX(to[i]), y2 = PY(to[i]);
@@ -149,6 +194,8 @@ int iffa_report__svg_network(iffa_jsonbuf *b, size_t nv, const char *const *labe
 	if (b->oom)
 		error = iffa_error_set(IFFA_ENOMEM, "out of memory");
 done:
+	free(px);
+	free(py);
 	if (have_pos)
 		igraph_matrix_destroy(&pos);
 	if (have_graph)
