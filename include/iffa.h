@@ -13,5 +13,6 @@
 #include "iffa/lists.h"
 #include "iffa/screen.h"
 #include "iffa/findings.h"
+#include "iffa/passes.h"
 
 #endif

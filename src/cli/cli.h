@@ -48,6 +48,7 @@ int iffa_cmd_generate(int argc, char **argv, const iffa_cli_global *g);
 int iffa_cmd_summary(int argc, char **argv, const iffa_cli_global *g);
 int iffa_cmd_lists(int argc, char **argv, const iffa_cli_global *g);
 int iffa_cmd_screen(int argc, char **argv, const iffa_cli_global *g);
+int iffa_cmd_trace(int argc, char **argv, const iffa_cli_global *g);
 
 extern const char iffa_cmd_db_usage[];
 extern const char iffa_cmd_load_usage[];
@@ -55,5 +56,6 @@ extern const char iffa_cmd_generate_usage[];
 extern const char iffa_cmd_summary_usage[];
 extern const char iffa_cmd_lists_usage[];
 extern const char iffa_cmd_screen_usage[];
+extern const char iffa_cmd_trace_usage[];
 
 #endif

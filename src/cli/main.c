@@ -24,6 +24,7 @@ static const iffa_cli_command commands[] = {
 	{"summary", iffa_cmd_summary, "read the flow graph and summarise it", iffa_cmd_summary_usage},
 	{"lists", iffa_cmd_lists, "import sanctions lists and show their versions", iffa_cmd_lists_usage},
 	{"screen", iffa_cmd_screen, "screen counterparties against the sanctions lists", iffa_cmd_screen_usage},
+	{"trace", iffa_cmd_trace, "follow the money out of or into one account or party", iffa_cmd_trace_usage},
 	{"help", cmd_help, "show help for a command", help_usage},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
