@@ -222,10 +222,14 @@ typedef struct {
 				         and amount bounds); IFFA_PATHS_PARAMS_INIT */
 	double min_share;           /**< least share of a vertex's inflow that marked money
 				         must be (over the dwell time around it); 0.5 */
-	double min_amount;          /**< least marked XOF through a vertex; 1,000,000 */
-	int64_t pass_dwell;         /**< pass-through: out within this after in; 72 h */
+	double min_amount;          /**< least source money that reached a vertex, XOF;
+				         1,000,000 */
+	double min_passed;          /**< share of it the vertex must have paid on along
+				         marked flows; 0.5 */
+	int64_t pass_dwell;         /**< pass-through: money out within this after it came
+				         in (gold lots: the walk's dwell); 72 h */
 	double pass_ratio_low;      /**< pass-through: out / in at least; 0.8 */
-	double pass_ratio_high;     /**< and at most; 1.05 */
+	double pass_ratio_high;     /**< and at most (gold is resold at a margin); 1.2 */
 	size_t hub_sources;         /**< hub: marked money from at least this many distinct
 				         sources; 3 */
 	double min_betweenness;     /**< share of source-to-formal routes through a vertex
@@ -235,8 +239,8 @@ typedef struct {
 } iffa_intermediaries_params;
 
 #define IFFA_INTERMEDIARIES_PARAMS_INIT \
-	{IFFA_PATHS_PARAMS_INIT, 0.5, 1000000.0, 72 * (IFFA_PATHS_DAY / 24), 0.8, 1.05, 3, 0.1, \
-	 500, 1}
+	{IFFA_PATHS_PARAMS_INIT, 0.5, 1000000.0, 0.5, 72 * (IFFA_PATHS_DAY / 24), 0.8, 1.2, 3, \
+	 0.1, 500, 1}
 
 /**
  * The intermediaries pass (docs/ANALYSIS.md "Intermediaries").

@@ -22,8 +22,6 @@
 #include "graph/flowgraph.h"
 #include "passes/paths.h"
 
-/* Labels of the sources (iffa_walk_source.kind). */
-enum { SRC_RANSOM, SRC_LEVY, SRC_GOLD, SRC_DESIGNATED, SRC_KINDS };
 
 void iffa_paths__format_xof(char *out, size_t size, double amount)
 {
@@ -734,8 +732,8 @@ void iffa_paths__limits(iffa_walk_limits *lim, const iffa_paths_params *p)
  * broker shared by several ransoms does not dilute each one's money by the
  * others' (walk.c, shares()).
  */
-static int two_rounds(iffa_walk_paths *out, iffa_walk *w, const sourcevec *src,
-		      const iffa_walk_limits *lim)
+static int two_rounds(iffa_walk_paths *out, iffa_walk *w, const iffa_walk_source *src,
+		      size_t nsrc, const iffa_walk_limits *lim)
 {
 	const iffa_flowgraph *g = iffa_walk__graph(w);
 	iffa_walk_paths first;
@@ -745,72 +743,91 @@ static int two_rounds(iffa_walk_paths *out, iffa_walk *w, const sourcevec *src,
 	memset(&first, 0, sizeof(first));
 	if (!known)
 		return iffa_error_set(IFFA_ENOMEM, "out of memory");
-	if ((error = iffa_walk__run(&first, w, src->v, src->n, lim, NULL)) == 0 &&
+	if ((error = iffa_walk__run(&first, w, src, nsrc, lim, NULL)) == 0 &&
 	    (error = iffa_walk__known(known, w, &first)) == 0 &&
 	    (error = iffa_walk__set_known(w, known)) == 0)
-		error = iffa_walk__run(out, w, src->v, src->n, lim, NULL);
+		error = iffa_walk__run(out, w, src, nsrc, lim, NULL);
 	iffa_walk__paths_dispose(&first);
 	free(known);
+	return error;
+}
+
+void iffa_paths__walked_dispose(iffa_paths__walked *x)
+{
+	iffa_walk__paths_dispose(&x->found);
+	iffa_walk__free(x->w);
+	free(x->src);
+	memset(x, 0, sizeof(*x));
+}
+
+int iffa_paths__walk(iffa_paths__walked *out, const iffa_flowgraph *g, const iffa_paths_params *p,
+		     int gold)
+{
+	unsigned money = p->sources & ~(unsigned)IFFA_PATHS_FROM_GOLD;
+	iffa_walk_limits lim;
+	sourcevec src;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	memset(&src, 0, sizeof(src));
+	if ((error = iffa_paths__check(p)) < 0)
+		return error;
+	if ((gold && !(p->sources & IFFA_PATHS_FROM_GOLD)) || (!gold && !money))
+		return 0;
+	iffa_paths__limits(&lim, p);
+	if ((error = iffa_walk__new(&out->w, g, gold ? IFFA_WALK_GOLD : IFFA_WALK_FORWARD,
+				    p->same_owner)) < 0)
+		return error;
+	error = gold ? gold_sources(&src, g, out->w) : money_sources(&src, g, out->w, money);
+	out->src = src.v;
+	out->nsrc = src.n;
+	if (error == 0)
+		error = two_rounds(&out->found, out->w, src.v, src.n, &lim);
+	if (error < 0)
+		iffa_paths__walked_dispose(out);
 	return error;
 }
 
 int iffa_pass_paths(iffa_findings *out, const iffa_flowgraph *g, const iffa_paths_params *p)
 {
 	iffa_paths_params defaults = IFFA_PATHS_PARAMS_INIT;
-	iffa_walk *w[2] = {NULL, NULL};
-	iffa_walk_paths found[2];
+	iffa_paths__walked walked[2];
 	iffa_routes routes[2];
-	sourcevec src[2];
 	reported *all = NULL;
 	size_t nall = 0, capall = 0;
 	idvec ev = {0}, mem = {0};
-	iffa_walk_limits lim;
-	int error;
+	int error = 0;
 
-	memset(found, 0, sizeof(found));
+	memset(walked, 0, sizeof(walked));
 	memset(routes, 0, sizeof(routes));
-	memset(src, 0, sizeof(src));
 	if (!p)
 		p = &defaults;
-	if ((error = iffa_paths__check(p)) < 0)
-		return error;
-	iffa_paths__limits(&lim, p);
 	for (int m = 0; m < 2 && !error; m++) {
-		unsigned money = p->sources & ~(unsigned)IFFA_PATHS_FROM_GOLD;
-		if (m == 0 && !money)
+		iffa_paths__walked *x = &walked[m];
+		if ((error = iffa_paths__walk(x, g, p, m)) < 0 || !x->w ||
+		    (error = iffa_routes__merge(&routes[m], x->w, &x->found)) < 0)
 			continue;
-		if (m == 1 && !(p->sources & IFFA_PATHS_FROM_GOLD))
-			continue;
-		if ((error = iffa_walk__new(&w[m], g, m ? IFFA_WALK_GOLD : IFFA_WALK_FORWARD,
-					    p->same_owner)) < 0)
-			break;
-		error = m ? gold_sources(&src[m], g, w[m]) : money_sources(&src[m], g, w[m], money);
-		if (error < 0 || (error = two_rounds(&found[m], w[m], &src[m], &lim)) < 0 ||
-		    (error = iffa_routes__merge(&routes[m], w[m], &found[m])) < 0)
-			break;
-		iffa_walk__paths_dispose(&found[m]);
+		iffa_walk__paths_dispose(&x->found);
 		for (size_t i = 0; i < routes[m].n && !error; i++) {
 			const iffa_route *r = &routes[m].routes[i];
 			if (r->ncountries < 2)
 				continue;
-			if ((error = report_route(out, &ev, &mem, &routes[m], r, src[m].v, w[m], g,
+			if ((error = report_route(out, &ev, &mem, &routes[m], r, x->src, x->w, g,
 						  p)) < 0 ||
 			    (error = grow((void **)&all, &capall, nall + 1, sizeof(*all))) < 0)
 				break;
 			all[nall].rs = &routes[m];
 			all[nall].r = r;
-			all[nall].w = w[m];
-			all[nall].src = src[m].v;
+			all[nall].w = x->w;
+			all[nall].src = x->src;
 			nall++;
 		}
 	}
 	if (!error)
 		error = report_corridors(out, all, nall, g, p);
 	for (int m = 0; m < 2; m++) {
-		iffa_walk__paths_dispose(&found[m]);
+		iffa_paths__walked_dispose(&walked[m]);
 		iffa_routes__dispose(&routes[m]);
-		iffa_walk__free(w[m]);
-		free(src[m].v);
 	}
 	free(all);
 	free(ev.v);

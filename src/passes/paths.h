@@ -9,6 +9,27 @@
 #include "iffa/passes.h"
 #include "passes/walk.h"
 
+/* Labels of the paths pass's sources (iffa_walk_source.kind). */
+enum { SRC_RANSOM, SRC_LEVY, SRC_GOLD, SRC_DESIGNATED, SRC_KINDS };
+
+/** The walks of one mode from the paths pass's sources. */
+typedef struct {
+	iffa_walk *w;             /* NULL when the mode has no sources selected */
+	iffa_walk_source *src;
+	size_t nsrc;
+	iffa_walk_paths found;    /* second round */
+} iffa_paths__walked;
+
+/**
+ * Index `g`, pick the sources of `p` (gold lots when `gold`, money sources
+ * otherwise) and walk them in two rounds (paths.c, two_rounds()).
+ * @return 0, IFFA_EINVAL or IFFA_ENOMEM; release with iffa_paths__walked_dispose()
+ */
+int iffa_paths__walk(iffa_paths__walked *out, const iffa_flowgraph *g, const iffa_paths_params *p,
+		     int gold);
+
+void iffa_paths__walked_dispose(iffa_paths__walked *x);
+
 /* Countries a route may name: two per hop at most. */
 #define IFFA_ROUTE_MAX_COUNTRIES IFFA_TRACE_MAX_COUNTRIES
 

@@ -364,6 +364,41 @@ double iffa_walk__inflow(const iffa_walk *w, igraph_integer_t holder, int64_t a,
 	return window_sum(w, w->in.cum_t, w->in.cum_r, holder, a, b);
 }
 
+void iffa_walk__range(const iffa_walk *w, int out, igraph_integer_t h, int64_t a, int64_t b,
+		      size_t *p0, size_t *p1)
+{
+	const flowlist *f = out ? &w->out : &w->in;
+	size_t s = f->off[h], e = f->off[h + 1];
+
+	if (a > b) {
+		*p0 = *p1 = s;
+		return;
+	}
+	*p0 = bound(f->ent, s, e, a, 0);
+	*p1 = bound(f->ent, *p0, e, b, 1);
+}
+
+igraph_integer_t iffa_walk__at(const iffa_walk *w, int out, size_t p)
+{
+	return (out ? &w->out : &w->in)->ent[p].e;
+}
+
+double iffa_walk__outflow(const iffa_walk *w, igraph_integer_t holder, int64_t a, int64_t b)
+{
+	size_t p0, p1;
+	double tr = 0, rc = 0;
+
+	iffa_walk__range(w, 1, holder, a, b, &p0, &p1);
+	for (size_t p = p0; p < p1; p++) {
+		igraph_integer_t e = w->out.ent[p].e;
+		if (w->g->ekind[e] == IFFA_KIND_TRANSFER)
+			tr += w->g->eamount[e];
+		else
+			rc += w->g->eamount[e];
+	}
+	return tr > rc ? tr : rc;
+}
+
 double iffa_walk__known_inflow(const iffa_walk *w, igraph_integer_t holder, int64_t a, int64_t b)
 {
 	if (!w->in.kt_t)

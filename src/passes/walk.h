@@ -161,6 +161,18 @@ int iffa_walk__known(double *known, const iffa_walk *w, const iffa_walk_paths *p
  */
 int iffa_walk__set_known(iffa_walk *w, const double *known);
 
+/**
+ * Positions [*p0, *p1) of the flows leaving holder `h` (out = 1) or
+ * reaching it (out = 0) whose earliest time key lies in [a, b], in time
+ * order; iffa_walk__at() gives their edges. O(log d).
+ */
+void iffa_walk__range(const iffa_walk *w, int out, igraph_integer_t h, int64_t a, int64_t b,
+		      size_t *p0, size_t *p1);
+igraph_integer_t iffa_walk__at(const iffa_walk *w, int out, size_t p);
+
+/** Like iffa_walk__inflow(), of the flows leaving. O(log d + flows in the window). */
+double iffa_walk__outflow(const iffa_walk *w, igraph_integer_t holder, int64_t a, int64_t b);
+
 /** Like iffa_walk__inflow(), of the known source money. O(log d). */
 double iffa_walk__known_inflow(const iffa_walk *w, igraph_integer_t holder, int64_t a, int64_t b);
 
