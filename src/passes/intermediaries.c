@@ -736,7 +736,7 @@ static igraph_integer_t main_vertex(const iffa_walk *w, const double *known, con
 				  : iffa_walk__from_vertex(w, m[i].edge);
 		va[k++].amount = known[m[i].edge];
 	}
-	qsort(va, k, sizeof(*va), by_vertex);
+	iffa_sort__(va, k, sizeof(*va), by_vertex);
 	for (size_t i = 0, j; i < k; i = j) {
 		double sum = 0;
 		for (j = i; j < k && va[j].v == va[i].v; j++)
@@ -780,7 +780,7 @@ int iffa_pass_intermediaries(iffa_findings *out, const iffa_flowgraph *g,
 	if (!error)
 		error = gateway(bet, g, walked, p, &bet_used, &bet_all);
 	if (!error)
-		qsort(marks.v, marks.n, sizeof(*marks.v), by_holder);
+		iffa_sort__(marks.v, marks.n, sizeof(*marks.v), by_holder);
 	for (size_t i = 0, j; i < marks.n && !error; i = j) {
 		const mark *m = &marks.v[i];
 		const iffa_paths__walked *x = &walked[m->mode];

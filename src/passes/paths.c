@@ -183,7 +183,7 @@ int iffa_routes__merge(iffa_routes *out, const iffa_walk *w, const iffa_walk_pat
 		items[i].hops = &p->hops[p->paths[i].hop0];
 		items[i].i = i;
 	}
-	qsort(items, p->npaths, sizeof(*items), by_route);
+	iffa_sort__(items, p->npaths, sizeof(*items), by_route);
 	for (size_t i = 0, j; i < p->npaths && !error; i = j) {
 		const keyed *first = &items[i];
 		uint32_t nh = first->p->nhops;
@@ -209,7 +209,7 @@ int iffa_routes__merge(iffa_routes *out, const iffa_walk *w, const iffa_walk_pat
 			sum += items[q].p->amount;
 			out->srcs[out->nsrcs++] = items[q].p->source;
 		}
-		qsort(out->srcs + r->src0, j - i, sizeof(*out->srcs), by_size);
+		iffa_sort__(out->srcs + r->src0, j - i, sizeof(*out->srcs), by_size);
 		r->nsrc = 1;
 		for (size_t q = 1; q < j - i; q++)
 			if (out->srcs[r->src0 + q] != out->srcs[r->src0 + r->nsrc - 1])
@@ -243,7 +243,7 @@ int iffa_routes__merge(iffa_routes *out, const iffa_walk *w, const iffa_walk_pat
 			if (error || (error = grow((void **)&out->edges, &capedges,
 						   out->nedges + ntmp, sizeof(*out->edges))) < 0)
 				break;
-			qsort(tmp, ntmp, sizeof(*tmp), by_time_then_id);
+			iffa_sort__(tmp, ntmp, sizeof(*tmp), by_time_then_id);
 			h->e0 = out->nedges;
 			for (size_t q = 0; q < ntmp; q++) {
 				igraph_integer_t e = tmp[q].e;
@@ -267,8 +267,8 @@ int iffa_routes__merge(iffa_routes *out, const iffa_walk *w, const iffa_walk_pat
 		route_countries(r, out, w, g);
 		out->n++;
 	}
-	if (!error && out->n > 1)
-		qsort(out->routes, out->n, sizeof(*out->routes), by_route_amount);
+	if (!error)
+		iffa_sort__(out->routes, out->n, sizeof(*out->routes), by_route_amount);
 	free(items);
 	free(tmp);
 	return error;
@@ -350,7 +350,7 @@ static int ransom_legs(leg **out, size_t *n, uint8_t **has_in, const iffa_flowgr
 		in[legs[*n].head] = 1;
 		(*n)++;
 	}
-	qsort(legs, *n, sizeof(*legs), by_leg);
+	iffa_sort__(legs, *n, sizeof(*legs), by_leg);
 	*out = legs;
 	*has_in = in;
 	return 0;
@@ -656,7 +656,7 @@ static int report_corridors(iffa_findings *out, reported *all, size_t n, const i
 	idvec ev = {0}, mem = {0};
 	int error = 0;
 
-	qsort(all, n, sizeof(*all), by_corridor);
+	iffa_sort__(all, n, sizeof(*all), by_corridor);
 	for (size_t i = 0, j; i < n && !error; i = j) {
 		char total_text[32], top_text[32], corridor[IFFA_ROUTE_MAX_COUNTRIES * 5 + 1];
 		size_t count[SRC_KINDS] = {0}, sources = 0;

@@ -179,7 +179,7 @@ int iffa_paths_trace(iffa_trace_result *out, const iffa_flowgraph *g, int64_t ke
 		cand[ncand].e = e;
 		ncand++;
 	}
-	qsort(cand, ncand, sizeof(*cand), by_size_desc);
+	iffa_sort__(cand, ncand, sizeof(*cand), by_size_desc);
 	nsrc = ncand < o->max_sources ? ncand : o->max_sources;
 	src = malloc((nsrc ? nsrc : 1) * sizeof(*src));
 	if (!src) {
@@ -426,17 +426,20 @@ int iffa_trace_write_text(const iffa_trace_result *r, const iffa_flowgraph *g, F
 				igraph_integer_t e = h->edges[j];
 				time_text(t1, sizeof(t1), g->efirst[e]);
 				iffa_paths__format_xof(amount, sizeof(amount), g->eamount[e]);
-				fprintf(to, "       %s  %s -> %s  %s XOF  %s %s", t1,
+				fprintf(to, "       %s  %s -> %s  %s XOF  %s%s%s", t1,
 					vertex_label(a, sizeof(a), r, g, IGRAPH_FROM(&g->graph, e)),
 					vertex_label(b, sizeof(b), r, g, IGRAPH_TO(&g->graph, e)),
-					amount, iffa_channel_name(g->echannel[e]),
+					amount,
+					g->echannel[e] == IFFA_CHANNEL_NONE
+						? ""
+						: iffa_channel_name(g->echannel[e]),
+					g->echannel[e] == IFFA_CHANNEL_NONE ? "" : " ",
 					iffa_record_kind_name(g->ekind[e]));
 				if (g->eflows[e] > 1) {
 					time_text(t2, sizeof(t2), g->elast[e]);
-					fprintf(to, "  (%lld flows until %s)", (long long)g->eflows[e], t2);
+					fprintf(to, " (%lld flows until %s)", (long long)g->eflows[e], t2);
 				} else if (g->erecord[e] >= 0) {
-					fprintf(to, "  (%s %lld)", iffa_record_kind_name(g->ekind[e]),
-						(long long)g->erecord[e]);
+					fprintf(to, " %lld", (long long)g->erecord[e]);
 				}
 				fputc('\n', to);
 			}

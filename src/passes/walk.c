@@ -198,7 +198,7 @@ static int flowlist_build(flowlist *f, const iffa_walk *w, int outgoing)
 	for (size_t h = 0; h < nh; h++) {
 		for (size_t p = f->off[h] + 1; p < f->off[h + 1]; p++) {
 			if (f->ent[p].lo < f->ent[p - 1].lo) {
-				qsort(f->ent + f->off[h], f->off[h + 1] - f->off[h], sizeof(entry),
+				iffa_sort__(f->ent + f->off[h], f->off[h + 1] - f->off[h], sizeof(entry),
 				      by_lo);
 				break;
 			}
@@ -696,8 +696,7 @@ static int expand(walker *k, uint32_t depth)
 			cv->c[cv->n].p = p;
 			cv->n++;
 		}
-		if (cv->n > 1)
-			qsort(cv->c, cv->n, sizeof(*cv->c), by_other);
+		iffa_sort__(cv->c, cv->n, sizeof(*cv->c), by_other);
 		/*
 		 * One group per holder reached. The holder's source money is
 		 * allotted to them closest amount first (amount matching: what
@@ -732,8 +731,7 @@ static int expand(walker *k, uint32_t depth)
 			gr->offer = cur.share * gr->moved * holding(k, gr->lo > cur.hi ? gr->lo - cur.hi : 0);
 			gr->mismatch = gr->offer > 0 ? fabs(log(gr->offer / cur.carried)) : INFINITY;
 		}
-		if (gv->n > 1)
-			qsort(gv->g, gv->n, sizeof(*gv->g), by_match);
+		iffa_sort__(gv->g, gv->n, sizeof(*gv->g), by_match);
 		for (size_t gi = 0; gi < gv->n; gi++) {
 			const group *gr = &gv->g[gi];
 			igraph_integer_t other = gr->other;
@@ -812,7 +810,7 @@ static int keep_leaves(walker *k, iffa_walk_paths *out)
 		r[i].amount = l->paths[i].amount;
 		r[i].i = i;
 	}
-	qsort(r, l->npaths, sizeof(*r), by_amount_desc);
+	iffa_sort__(r, l->npaths, sizeof(*r), by_amount_desc);
 	for (size_t i = 0; i < keep && !error; i++) {
 		const iffa_walk_path *p = &l->paths[r[i].i];
 		const iffa_walk_hop *hp = &l->hops[p->hop0];

@@ -23,9 +23,21 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "iffa/common.h"
 #include "iffa/graph.h"
+
+/*
+ * qsort() that accepts an empty array with a NULL base (C leaves that
+ * undefined; UBSan reports it).
+ */
+static inline void iffa_sort__(void *base, size_t n, size_t size,
+			       int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
 
 typedef enum {
 	IFFA_WALK_FORWARD = 0, /* money, tail -> head, later in time */
