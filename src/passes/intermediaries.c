@@ -12,19 +12,21 @@
  *   - at least min_amount XOF of source money reached it, of which it paid
  *     on at least min_passed (it carries the money on, it does not end it),
  *     and
- *   - that money is at least min_share of everything it received while the
- *     marked money came in (its exposure): a busy hawala broker or border
- *     merchant that passed one tainted payment among hundreds of others
- *     is not an intermediary of the group, however central it is;
+ *   - that money is at least min_share of everything it received from
+ *     pass_dwell before the first marked arrival to pass_dwell after the
+ *     last (its exposure): a busy hawala broker or border merchant that
+ *     passed one tainted payment among hundreds of others is not an
+ *     intermediary of the group, however central it is;
  *
- * (that share is taken over a dwell time either side of the marked
- * arrivals) and it plays at least one of these roles:
+ * and it plays at least one of these roles:
  *
  *   - pass_through: it received money (marked arrivals less than
  *     pass_dwell apart make one episode) and paid out pass_ratio_low to
  *     pass_ratio_high of it within pass_dwell after the episode, counting
  *     every flow, marked or not (so that money held for months, or a
- *     broker paying out other clients' money as well, is not one);
+ *     broker paying out other clients' money as well, is not one); gold
+ *     lots are held longer, for them the walk's dwell stands for
+ *     pass_dwell;
  *   - hawala_hub / cash_hub: a holder whose marked money moved mostly by
  *     hawala or carried cash, through which the money of at least
  *     hub_sources distinct sources passed;
@@ -205,8 +207,48 @@ static void add_country(char *list, size_t size, const char *c)
  * longer than money (a courier keeps a lot for days): for them the walk's
  * dwell stands for pass_dwell.
  */
-static void pass_through(profile *pf, const iffa_paths__walked *x, const double *known,
-			 const mark *m, size_t n, const iffa_intermediaries_params *p)
+static int by_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int by_time(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	igraph_integer_t x = *(const igraph_integer_t *)a, y = *(const igraph_integer_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Distinct vertices at the far end of positions [p0, p1) of a holder's flow list. */
+static size_t distinct_ends(const iffa_walk *w, int out, size_t p0, size_t p1)
+{
+	igraph_integer_t *v = malloc((p1 > p0 ? p1 - p0 : 1) * sizeof(*v));
+	size_t n = 0;
+
+	if (!v)
+		return p1 - p0;
+	for (size_t q = p0; q < p1; q++) {
+		igraph_integer_t e = iffa_walk__at(w, out, q);
+		v[q - p0] = out ? iffa_walk__to_vertex(w, e) : iffa_walk__from_vertex(w, e);
+	}
+	iffa_sort__(v, p1 - p0, sizeof(*v), by_id);
+	for (size_t q = 0; q < p1 - p0; q++)
+		n += q == 0 || v[q] != v[q - 1];
+	free(v);
+	return n;
+}
+
+static int pass_through(profile *pf, const iffa_paths__walked *x, const mark *m, size_t n,
+			const iffa_intermediaries_params *p)
 {
 	const iffa_walk *w = x->w;
 	const iffa_flowgraph *g = iffa_walk__graph(w);
@@ -215,17 +257,11 @@ static void pass_through(profile *pf, const iffa_paths__walked *x, const double 
 	size_t nt = 0;
 
 	if (!t)
-		return;
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++)
 		if (m[i].in && !(i > 0 && m[i - 1].edge == m[i].edge && m[i - 1].in))
 			t[nt++] = g->efirst[m[i].edge];
-	for (size_t i = 1; i < nt; i++) { /* few: insertion sort */
-		int64_t v = t[i];
-		size_t j = i;
-		for (; j > 0 && t[j - 1] > v; j--)
-			t[j] = t[j - 1];
-		t[j] = v;
-	}
+	iffa_sort__(t, nt, sizeof(*t), by_time);
 	for (size_t i = 0, j; i < nt; i = j) {
 		int64_t t0 = t[i], t1, end;
 		double in, marked, out, ratio;
@@ -248,34 +284,25 @@ static void pass_through(profile *pf, const iffa_paths__walked *x, const double 
 		pf->pt_first = t0;
 		pf->pt_last = t1;
 		pf->pt_out_last = t0;
-		pf->pt_payers = pf->pt_payees = 0;
 		pf->pt_out_countries[0] = '\0';
 		{
 			size_t p0, p1;
-			igraph_integer_t last = -1;
 			iffa_walk__range(w, 0, pf->holder, t0, t1, &p0, &p1);
-			for (size_t q = p0; q < p1; q++) {
-				igraph_integer_t v = iffa_walk__from_vertex(w, iffa_walk__at(w, 0, q));
-				pf->pt_payers += v != last;
-				last = v;
-			}
-			last = -1;
+			pf->pt_payers = distinct_ends(w, 0, p0, p1);
 			iffa_walk__range(w, 1, pf->holder, t0, end, &p0, &p1);
+			pf->pt_payees = distinct_ends(w, 1, p0, p1);
 			for (size_t q = p0; q < p1; q++) {
 				igraph_integer_t e = iffa_walk__at(w, 1, q);
-				igraph_integer_t v = iffa_walk__to_vertex(w, e);
-				pf->pt_payees += v != last;
-				last = v;
 				add_country(pf->pt_out_countries, sizeof(pf->pt_out_countries),
-					    g->vcountry[v]);
+					    g->vcountry[iffa_walk__to_vertex(w, e)]);
 				if (g->elast[e] > pf->pt_out_last)
 					pf->pt_out_last = g->elast[e];
 			}
 		}
 		pf->roles |= 1u << ROLE_PASS;
 	}
-	(void)known;
 	free(t);
+	return 0;
 }
 
 /* Source money per country on one side of a holder (few countries: linear look-up). */
@@ -826,12 +853,7 @@ int iffa_pass_intermediaries(iffa_findings *out, const iffa_flowgraph *g,
 			for (size_t q = i; q < j; q++)
 				if (marks.v[q].in)
 					srcs[ns++] = marks.v[q].source;
-			for (size_t a = 1; a < ns; a++) { /* insertion sort: few */
-				size_t v = srcs[a], b = a;
-				for (; b > 0 && srcs[b - 1] > v; b--)
-					srcs[b] = srcs[b - 1];
-				srcs[b] = v;
-			}
+			iffa_sort__(srcs, ns, sizeof(*srcs), by_size);
 			for (size_t a = 0; a < ns; a++) {
 				if (a > 0 && srcs[a] == srcs[a - 1])
 					continue;
@@ -840,7 +862,8 @@ int iffa_pass_intermediaries(iffa_findings *out, const iffa_flowgraph *g,
 			}
 		}
 		pf.subject = main_vertex(x->w, known[m->mode], m, j - i);
-		pass_through(&pf, x, known[m->mode], m, j - i, p);
+		if ((error = pass_through(&pf, x, m, j - i, p)) < 0)
+			break;
 		if (pf.nsources >= p->hub_sources && is_hub_holder(g, known[m->mode], m, j - i))
 			pf.roles |= 1u << ROLE_HUB;
 		brokerage(&pf, x, known[m->mode], m, j - i, p);

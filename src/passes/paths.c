@@ -654,19 +654,45 @@ static int report_corridors(iffa_findings *out, reported *all, size_t n, const i
 			    const iffa_paths_params *p)
 {
 	idvec ev = {0}, mem = {0};
+	size_t *srcs = NULL, capsrcs = 0;
 	int error = 0;
 
 	iffa_sort__(all, n, sizeof(*all), by_corridor);
 	for (size_t i = 0, j; i < n && !error; i = j) {
 		char total_text[32], top_text[32], corridor[IFFA_ROUTE_MAX_COUNTRIES * 5 + 1];
-		size_t count[SRC_KINDS] = {0}, sources = 0;
+		static const char *const one[SRC_KINDS] = {"ransom", "levy", "gold lot",
+							    "designated payer"};
+		static const char *const many[SRC_KINDS] = {"ransoms", "levies", "gold lots",
+							     "designated payers"};
+		size_t count[SRC_KINDS] = {0}, ns = 0, len = 0;
+		char kinds[160];
 		double total = 0;
 		int gold = iffa_walk__mode(all[i].w) == IFFA_WALK_GOLD;
 
+		/* The distinct sources of the corridor's routes, by kind. */
 		for (j = i; j < n && corridor_cmp(&all[i], &all[j]) == 0; j++) {
 			total += all[j].r->amount;
-			sources += all[j].r->nsrc;
-			count[all[j].src[all[j].rs->srcs[all[j].r->src0]].kind]++;
+			if ((error = grow((void **)&srcs, &capsrcs, ns + all[j].r->nsrc,
+					  sizeof(*srcs))) < 0)
+				break;
+			memcpy(srcs + ns, all[j].rs->srcs + all[j].r->src0,
+			       all[j].r->nsrc * sizeof(*srcs));
+			ns += all[j].r->nsrc;
+		}
+		if (error)
+			break;
+		iffa_sort__(srcs, ns, sizeof(*srcs), by_size);
+		for (size_t q = 0; q < ns; q++)
+			if (q == 0 || srcs[q] != srcs[q - 1])
+				count[all[i].src[srcs[q]].kind]++;
+		kinds[0] = '\0';
+		for (int k = 0, first = 1; k < SRC_KINDS; k++) {
+			if (!count[k])
+				continue;
+			len += (size_t)snprintf(kinds + len, sizeof(kinds) - len, "%s%zu %s",
+						first ? "" : ", ", count[k],
+						count[k] == 1 ? one[k] : many[k]);
+			first = 0;
 		}
 		ev.n = mem.n = 0;
 		for (size_t q = i; q < j && q < i + p->corridor_top && !error; q++) {
@@ -684,17 +710,14 @@ static int report_corridors(iffa_findings *out, reported *all, size_t n, const i
 		corridor_text(corridor, sizeof(corridor), all[i].r);
 		error = iffa_findings_add(out, "paths", "corridor", IFFA_SUBJECT_CLUSTER, -1,
 					  total / 1e6, ev.v, ev.n, mem.v, mem.n,
-					  "%s %s: %s XOF along %zu path%s from %zu source%s (%zu "
-					  "ransom, %zu levy, %zu gold, %zu designated-payer paths); "
-					  "the largest %s XOF",
+					  "%s %s: %s XOF along %zu path%s from %s; the largest %s XOF",
 					  gold ? "gold" : "money", corridor, total_text, j - i,
-					  j - i == 1 ? "" : "s", sources, sources == 1 ? "" : "s",
-					  count[SRC_RANSOM], count[SRC_LEVY], count[SRC_GOLD],
-					  count[SRC_DESIGNATED], top_text);
+					  j - i == 1 ? "" : "s", kinds, top_text);
 	}
 	(void)g;
 	free(ev.v);
 	free(mem.v);
+	free(srcs);
 	return error;
 }
 
@@ -733,7 +756,7 @@ void iffa_paths__limits(iffa_walk_limits *lim, const iffa_paths_params *p)
  * others' (walk.c, shares()).
  */
 static int two_rounds(iffa_walk_paths *out, iffa_walk *w, const iffa_walk_source *src,
-		      size_t nsrc, const iffa_walk_limits *lim)
+		      size_t nsrc, const iffa_walk_limits *lim, iffa_walk_stats *stats)
 {
 	const iffa_flowgraph *g = iffa_walk__graph(w);
 	iffa_walk_paths first;
@@ -743,10 +766,10 @@ static int two_rounds(iffa_walk_paths *out, iffa_walk *w, const iffa_walk_source
 	memset(&first, 0, sizeof(first));
 	if (!known)
 		return iffa_error_set(IFFA_ENOMEM, "out of memory");
-	if ((error = iffa_walk__run(&first, w, src, nsrc, lim, NULL)) == 0 &&
+	if ((error = iffa_walk__run(&first, w, src, nsrc, lim, stats)) == 0 &&
 	    (error = iffa_walk__known(known, w, &first)) == 0 &&
 	    (error = iffa_walk__set_known(w, known)) == 0)
-		error = iffa_walk__run(out, w, src, nsrc, lim, NULL);
+		error = iffa_walk__run(out, w, src, nsrc, lim, stats);
 	iffa_walk__paths_dispose(&first);
 	free(known);
 	return error;
@@ -782,7 +805,7 @@ int iffa_paths__walk(iffa_paths__walked *out, const iffa_flowgraph *g, const iff
 	out->src = src.v;
 	out->nsrc = src.n;
 	if (error == 0)
-		error = two_rounds(&out->found, out->w, src.v, src.n, &lim);
+		error = two_rounds(&out->found, out->w, src.v, src.n, &lim, &out->stats);
 	if (error < 0)
 		iffa_paths__walked_dispose(out);
 	return error;

@@ -18,6 +18,7 @@ typedef struct {
 	iffa_walk_source *src;
 	size_t nsrc;
 	iffa_walk_paths found;    /* second round */
+	iffa_walk_stats stats;    /* both rounds */
 } iffa_paths__walked;
 
 /**

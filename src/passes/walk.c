@@ -10,25 +10,34 @@
  * VLDB 2014) restricted to short journeys, with each hop grouping the flows
  * to one counterparty and an amount bound that prunes as it goes.
  *
- * Rules of a hop from holder h, reached by flows that left in [lo, hi]
- * (time keys; exact instants when each edge is one flow):
+ * Rules of a hop from holder h, reached with c XOF of the source's money
+ * by flows that left in [lo, hi] (time keys; exact instants when each edge
+ * is one flow); docs/ANALYSIS.md ("Paths") explains each choice:
  *
- *   - candidate flows leave h and have a time in [lo, hi + dwell]: for an
- *     edge merging several flows, known only by its first and last time,
- *     when [first, last] meets that interval (some flow of it may follow);
- *   - they are grouped by the holder they reach, which must not be on the
- *     path already (paths are simple);
- *   - the group moves H = max(transfers, records) XOF: a record and the
- *     transfer that paid it often describe the same money (a levy paid by
- *     wallet, a ransom leg beside the cash handed over), so the two are not
- *     added;
- *   - the hop carries c' = min(c, s_h · H), where c is what reached h and
- *     s_h = min(1, c / I_h) the share of h's inflow over [lo - dwell, hi]
- *     that c is (proportional taint: of what h pays out, that share is the
- *     source's money). So the amount is bounded by the smallest hop and by
- *     what the source put in, and it fades through busy holders: a hawala
- *     broker with 500 M XOF of other money passes on 2 % of what it pays;
- *   - the hop is kept when c' >= max(min_amount, min_fraction · c0).
+ *   - candidate flows leave h with a time in [lo, hi + dwell]: for an edge
+ *     merging several flows, known only by its first and last time, when
+ *     [first, last] meets that interval (some flow of it may follow);
+ *   - they are grouped by the holder they reach; a group moves
+ *     H = max(transfers, records) XOF, since a record and the transfer that
+ *     paid it often describe the same money (a levy paid by wallet, a
+ *     ransom leg beside the cash handed over);
+ *   - proportional taint: of what h pays, the share s_h = min(1, c / I_h)
+ *     is the source's money, I_h being h's inflow over [lo - dwell, hi]
+ *     less other sources' money known from a first round (shares()); in
+ *     GOLD mode s_h = 1 (a lot is sold on whole);
+ *   - amount matching and conservation: the groups take, closest in
+ *     amount to c first, min(what h has not passed on yet, s_h · H ·
+ *     holding decay), so h never passes on more than reached it; money
+ *     going back to a holder on the path is spent there, not followed
+ *     (paths are simple);
+ *   - holding decay: money held past `grace` carries on less, linearly to
+ *     nothing at `dwell` (not in GOLD mode);
+ *   - the hop is kept when it carries at least max(min_amount,
+ *     min_fraction · c0), c0 being what the source put in.
+ *
+ * So a path's amount is bounded by its smallest hop and by what the source
+ * put in, and fades through busy holders: a hawala broker with 990 M XOF of
+ * others' money in the month passes on 1 % of what it pays.
  *
  * A path is recorded when nothing goes on from its end (or at max_hops);
  * per source only the max_paths largest are kept. A source stops after

@@ -63,7 +63,7 @@ Test(passes_paths, a_cross_border_path_carries_its_smallest_hop)
 	cr_assert(!tg_member(path, d), "D holds 37.5%% source money only");
 	cr_assert_eq(corridor->subject_type, IFFA_SUBJECT_CLUSTER);
 	cr_assert_float_eq(corridor->score, 3.0, 1e-9);
-	cr_assert(strstr(corridor->reason, "money ML\u2192SN: 3.0 M XOF along 1 path from 1 source"),
+	cr_assert(strstr(corridor->reason, "money ML\u2192SN: 3.0 M XOF along 1 path from 1 ransom; the largest 3.0 M XOF"),
 		  "%s", corridor->reason);
 	iffa_findings_free(f);
 	iffa_flowgraph_free(g);

@@ -24,6 +24,7 @@
 
 #include "iffa.h"
 #include "iffa/passes.h"
+#include "passes/paths.h"
 
 static double now(void)
 {
@@ -150,7 +151,8 @@ int main(int argc, char **argv)
 	char line[512];
 	FILE *tf;
 	double t0, t1;
-	int detail = 0;
+	int detail = 0, stats = 0;
+	size_t show = 0;
 	iffa_paths_params prm = IFFA_PATHS_PARAMS_INIT;
 
 	io.keep_parallel = 1;
@@ -179,6 +181,10 @@ int main(int argc, char **argv)
 			prm.min_fraction = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--max-hops") && i + 1 < argc)
 			prm.max_hops = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--show") && i + 1 < argc)
+			show = (size_t)atol(argv[++i]);
+		else if (!strcmp(argv[i], "--stats"))
+			stats = 1;
 		else if (!strcmp(argv[i], "--detail"))
 			detail = 1;
 		else if (!strcmp(argv[i], "--miss") && i + 1 < argc)
@@ -208,6 +214,19 @@ int main(int argc, char **argv)
 		(long long)iffa_flowgraph_vertex_count(g), (long long)iffa_flowgraph_edge_count(g));
 	if (iffa_findings_new(&f) < 0)
 		die(iffa_error_last());
+	if (stats) {
+		for (int m = 0; m < 2; m++) {
+			iffa_paths__walked x;
+			t0 = now();
+			if (iffa_paths__walk(&x, g, &prm, m) < 0)
+				die(iffa_error_last());
+			fprintf(stderr, "%s walks: %.2f s, %zu sources (both rounds %zu walks, %zu "
+				"stopped by max_expansions), %zu flows looked at, %zu leaves, %zu "
+				"paths kept\n", m ? "gold" : "money", now() - t0, x.nsrc, x.stats.sources,
+				x.stats.truncated, x.stats.expansions, x.stats.leaves, x.found.npaths);
+			iffa_paths__walked_dispose(&x);
+		}
+	}
 	if (!strcmp(pass, "paths") || !strcmp(pass, "both")) {
 		size_t before = iffa_findings_count(f);
 		t0 = now();
@@ -226,6 +245,14 @@ int main(int argc, char **argv)
 			iffa_findings_count(f) - before);
 	}
 
+	iffa_findings_sort(f);
+	for (size_t i = 0, shown = 0; i < iffa_findings_count(f) && shown < show; i++) {
+		const iffa_finding *fd = iffa_findings_get(f, i);
+		if (i == 0 || strcmp(fd->kind, iffa_findings_get(f, i - 1)->kind) != 0 || shown % 3) {
+			iffa_finding_write_text(fd, g, 3, stdout);
+			shown++;
+		}
+	}
 	/* Flagged: account ids and party ids. */
 	fa = calloc((size_t)acc.n, 1);
 	fp_ = calloc((size_t)par.n, 1);
