@@ -14,5 +14,8 @@
 #include "iffa/screen.h"
 #include "iffa/findings.h"
 #include "iffa/passes.h"
+#include "iffa/analyse.h"
+#include "iffa/crypto.h"
+#include "iffa/share.h"
 
 #endif

@@ -21,13 +21,25 @@ export PGHOST PGPORT PGUSER PGDATABASE
 
 "$iffa" db init
 # Order matters: records name the parties and accounts they involve.
-for kind in party account designation fx_rate transfer ransom gold_lot levy; do
+for kind in party account designation fx_rate transfer ransom gold_lot levy affected_zone; do
 	if [ -f "$data/$kind.csv" ]; then
 		"$iffa" load "$kind" "$data/$kind.csv"
 	fi
 done
 echo
 "$iffa" summary --level account
+
+# Analysis: every pass on the flow graph, the top findings with their
+# evidence, then the run scored against the scenario's ground truth.
+echo
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+"$iffa" analyse --top 3 | tee "$out"
+run=$(sed -n 's/^Run \([0-9][0-9]*\):.*/\1/p' "$out" | head -n 1)
+if [ -n "$run" ] && [ -f "$data/truth.csv" ]; then
+	echo
+	"$iffa" evaluate "$run" --truth "$data/truth.csv"
+fi
 
 # Screening: the UN consolidated list as published, then two counterparties,
 # one listed under another spelling and one ordinary trader.

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(gcc make libc6-dev cmake pkg-config libigraph-dev libpq-dev libssl-dev
-	libcriterion-dev libxml2-dev postgresql postgresql-client python3)
+	libcriterion-dev libxml2-dev postgresql postgresql-client python3 openssl)
 
 missing=()
 for p in "${packages[@]}"; do

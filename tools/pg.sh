@@ -9,9 +9,14 @@
 #   tools/pg.sh stop  [DIR]            stop it (fast shutdown)
 #   tools/pg.sh env   [DIR]            print the `export` lines again
 #   tools/pg.sh wipe  [DIR]            stop it and delete DIR
+#   tools/pg.sh crash [DIR]            stop it the hard way (immediate mode:
+#                                      no checkpoint, recovery at next start)
 #
 # --fast turns off fsync and synchronous_commit (test clusters only: a
-# crash loses data).
+# crash loses data). --tls makes a test CA, a server certificate for
+# "localhost" signed by it and a second, unrelated CA in DIR/tls, and also
+# listens on 127.0.0.1 with TLS (clients use sslmode=verify-full and
+# sslrootcert=DIR/tls/ca.crt).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,9 +24,11 @@ cmd=${1:-}
 shift || true
 dir="$root/var/pg"
 fast=0
+tls=0
 for a in "$@"; do
 	case "$a" in
 	--fast) fast=1 ;;
+	--tls) tls=1 ;;
 	*) dir=$a ;;
 	esac
 done
@@ -87,11 +94,30 @@ free_port() {
 }
 
 print_env() {
-	echo "export PGHOST=$(sockdir) PGPORT=$(cat "$dir/port") PGUSER=iffa PGDATABASE=iffa"
+	echo "export PGHOST=$(sockdir) PGPORT=$(cat "$dir/port") PGUSER=iffa PGDATABASE=iffa IFFA_PG_DIR=$dir"
 }
 
 running() {
 	[ -f "$dir/data/postmaster.pid" ] && as_server "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1
+}
+
+make_tls() {
+	local t="$dir/tls"
+	[ -f "$t/server.key" ] && return 0
+	mkdir -p "$t"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=iffa test CA" \
+		-keyout "$t/ca.key" -out "$t/ca.crt" 2>/dev/null
+	openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=unrelated CA" \
+		-keyout "$t/other-ca.key" -out "$t/other-ca.crt" 2>/dev/null
+	openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+		-keyout "$t/server.key" -out "$t/server.csr" 2>/dev/null
+	printf 'subjectAltName=DNS:localhost\n' >"$t/ext"
+	openssl x509 -req -in "$t/server.csr" -CA "$t/ca.crt" -CAkey "$t/ca.key" \
+		-CAcreateserial -days 30 -extfile "$t/ext" -out "$t/server.crt" 2>/dev/null
+	chmod 0600 "$t/server.key" "$t/ca.key" "$t/other-ca.key"
+	[ "$(id -u)" = 0 ] && chown postgres:postgres "$t/server.key" "$t/server.crt"
+	chmod 0755 "$t"
+	chmod 0644 "$t/ca.crt" "$t/other-ca.crt"
 }
 
 start() {
@@ -110,10 +136,18 @@ start() {
 			--locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
 			{ cat "$dir/initdb.log" >&2; die "initdb failed"; }
 	fi
+	[ "$tls" = 1 ] && make_tls
 	free_port >"$dir/port"
 	{
 		echo "# written by tools/pg.sh at each start"
-		echo "listen_addresses = ''"
+		if [ "$tls" = 1 ]; then
+			echo "listen_addresses = '127.0.0.1'"
+			echo "ssl = on"
+			echo "ssl_cert_file = '$dir/tls/server.crt'"
+			echo "ssl_key_file = '$dir/tls/server.key'"
+		else
+			echo "listen_addresses = ''"
+		fi
 		echo "port = $(cat "$dir/port")"
 		echo "unix_socket_directories = '$s'"
 		echo "max_connections = 100"
@@ -148,8 +182,14 @@ stop() {
 	fi
 }
 
+crash() {
+	[ -f "$dir/location" ] && dir=$(cat "$dir/location")
+	as_server "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null
+}
+
 case "$cmd" in
 start) start ;;
+crash) crash ;;
 stop) stop ;;
 env)
 	[ -f "$dir/location" ] && dir=$(cat "$dir/location")
@@ -161,7 +201,7 @@ wipe)
 	rm -rf "$dir"
 	;;
 *)
-	sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'
 	exit 2
 	;;
 esac

@@ -22,7 +22,8 @@ cmake --build "$build" -j"$jobs"
 pgdir="$build/pg"
 "$root/tools/pg.sh" wipe "$pgdir"
 trap '"$root/tools/pg.sh" stop "$pgdir"' EXIT
-eval "$("$root/tools/pg.sh" start "$pgdir" --fast)"
+eval "$("$root/tools/pg.sh" start "$pgdir" --fast --tls)"
+export IFFA_TEST_TLS_DIR="$IFFA_PG_DIR/tls"
 export PGHOST PGPORT PGUSER PGDATABASE
 
 # Leaks fail the run; UBSan reports abort it (-fno-sanitize-recover).

@@ -44,6 +44,7 @@ typedef enum {
 	IFFA_GENERATE_LEVY,
 	IFFA_GENERATE_DESIGNATION,
 	IFFA_GENERATE_FX_RATE,
+	IFFA_GENERATE_AFFECTED_ZONE,
 	IFFA_GENERATE_TRUTH,
 	IFFA_GENERATE_PARAMS,
 	IFFA_GENERATE_FILES /**< number of files */
@@ -94,7 +95,7 @@ typedef struct {
 /**
  * Write a scenario into opts->out_dir: party.csv, account.csv,
  * transfer.csv, ransom.csv, gold_lot.csv, levy.csv, designation.csv,
- * fx_rate.csv, truth.csv and params.json. Each file is written under a
+ * fx_rate.csv, affected_zone.csv, truth.csv and params.json. Each file is written under a
  * temporary name and renamed when complete, so a file of that name is
  * always whole. Memory grows with the number of accounts (about one per
  * twelve transfers), not with the number of transfers: transfers are

@@ -30,10 +30,14 @@ typedef struct {
 			         kind) into one edge; 1: one edge per flow */
 	FILE *progress;     /**< when not NULL, a line every million rows read and
 			         one at the end of each stream */
+	int readers;        /**< connections reading transfer partitions at once, all in
+			         the ingest's one snapshot (exported with
+			         pg_export_snapshot); 1 reads them on the main connection;
+			         0 chooses min(4, online processors) */
 } iffa_ingest_options;
 
 #define IFFA_INGEST_OPTIONS_INIT \
-	{IFFA_LEVEL_ACCOUNT, IFFA_TIME_MIN, IFFA_TIME_MAX, IFFA_CHANNEL_ALL, IFFA_KIND_ALL, 0, NULL}
+	{IFFA_LEVEL_ACCOUNT, IFFA_TIME_MIN, IFFA_TIME_MAX, IFFA_CHANNEL_ALL, IFFA_KIND_ALL, 0, NULL, 0}
 
 /**
  * Read the flow graph.

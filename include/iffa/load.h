@@ -32,6 +32,7 @@ typedef enum {
 	IFFA_LOAD_LEVY,
 	IFFA_LOAD_DESIGNATION,
 	IFFA_LOAD_FX_RATE,
+	IFFA_LOAD_AFFECTED_ZONE,
 	IFFA_LOAD_KIND_COUNT /**< number of kinds, not a kind */
 } iffa_load_kind;
 

@@ -19,6 +19,7 @@ const char iffa_cmd_load_usage[] =
 	"  levy         zakat, mine levies and road tolls paid to a collector\n"
 	"  designation  entries of sanctions lists\n"
 	"  fx_rate      exchange rates to XOF\n"
+	"  affected_zone  regions under the armed group's control or levy\n"
 	"Load party first, then account: the other kinds name them by ref.\n"
 	"The columns and field types of every kind are in docs/FORMATS.md.\n"
 	"\n"

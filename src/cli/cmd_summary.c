@@ -39,6 +39,9 @@ const char iffa_cmd_summary_usage[] =
 	"  --keep-parallel        one edge per flow instead of one per (source,\n"
 	"                         target, channel, kind)\n"
 	"  --top N                corridors and components listed (default 10)\n"
+	"  --readers N            connections reading transfer partitions at once,\n"
+	"                         all in the ingest's one snapshot (default 0:\n"
+	"                         one per processor, at most 4; 1: one connection)\n"
 	"  --progress             report rows read and times on stderr\n"
 	"  --show-sql             print the SELECT that streams the transfers and\n"
 	"                         stop (for timing `psql -c \"COPY (...) TO STDOUT\n"
@@ -157,6 +160,15 @@ int iffa_cmd_summary(int argc, char **argv, const iffa_cli_global *g)
 			if (errno || *end || end == v || n < 0 || n > 1000000)
 				return usage_error("--top takes a number from 0 to 1000000");
 			top = (size_t)n;
+		} else if ((v = option_value(argc, argv, &i, "--readers", &missing))) {
+			char *end;
+			long n;
+
+			errno = 0;
+			n = strtol(v, &end, 10);
+			if (errno || *end || end == v || n < 0 || n > 16)
+				return usage_error("--readers takes a number from 0 to 16");
+			opts.readers = (int)n;
 		} else if (missing) {
 			return iffa_cli_usage("summary", stderr, IFFA_EXIT_USAGE);
 		} else if (strcmp(argv[i], "--keep-parallel") == 0) {

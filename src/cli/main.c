@@ -25,6 +25,15 @@ static const iffa_cli_command commands[] = {
 	{"lists", iffa_cmd_lists, "import sanctions lists and show their versions", iffa_cmd_lists_usage},
 	{"screen", iffa_cmd_screen, "screen counterparties against the sanctions lists", iffa_cmd_screen_usage},
 	{"trace", iffa_cmd_trace, "follow the money out of or into one account or party", iffa_cmd_trace_usage},
+	{"analyse", iffa_cmd_analyse, "run the analysis passes and record their findings",
+	 iffa_cmd_analyse_usage},
+	{"findings", iffa_cmd_findings, "list the findings of an analysis run", iffa_cmd_findings_usage},
+	{"evaluate", iffa_cmd_evaluate, "score a run's flagged accounts against a ground truth",
+	 iffa_cmd_evaluate_usage},
+	{"keygen", iffa_cmd_keygen, "make an Ed25519 key pair for signing", iffa_cmd_keygen_usage},
+	{"sign", iffa_cmd_sign, "sign a directory: MANIFEST and MANIFEST.sig", iffa_cmd_sign_usage},
+	{"verify", iffa_cmd_verify, "check a signed directory file by file", iffa_cmd_verify_usage},
+	{"share", iffa_cmd_share, "pseudonymised flows for other FIUs, and matching them", iffa_cmd_share_usage},
 	{"help", cmd_help, "show help for a command", help_usage},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -62,6 +62,7 @@ void iffa_csvrec__init(iffa_csvrec *c, const char *path, const char *data, size_
 	c->len = len;
 	c->line = 1;
 	c->max_field = 4000;
+	c->max_fields = 256;
 }
 
 static void clear_fields(iffa_csvrec *c)
@@ -86,11 +87,15 @@ int iffa_csvrec__next(iffa_csvrec *c)
 	if (c->at >= c->len)
 		return 0;
 	for (;;) {
-		char *f = malloc(c->max_field + 1);
+		char *f;
 		size_t n = 0;
 		int quoted = 0;
 
-		if (!f)
+		/* Without a bound, a line of commas costs max_field bytes a byte. */
+		if (c->nfields == c->max_fields)
+			return iffa_error_set(IFFA_EINVAL, "%s:%ld: more than %d fields in a record",
+					      c->path, c->record_line, c->max_fields);
+		if (!(f = malloc(c->max_field + 1)))
 			return iffa_error_set(IFFA_ENOMEM, "out of memory");
 		if (c->nfields == c->cap) {
 			int cap = c->cap ? c->cap * 2 : 16;

@@ -17,6 +17,7 @@ typedef struct {
 	char **fields;      /* fields of the current record */
 	int nfields, cap;
 	size_t max_field;   /* bytes */
+	int max_fields;     /* fields in one record */
 } iffa_csvrec;
 
 /**
@@ -31,7 +32,10 @@ void iffa_csvrec__init(iffa_csvrec *c, const char *path, const char *data, size_
 void iffa_csvrec__dispose(iffa_csvrec *c);
 
 /**
- * Read the next record into c->fields.
+ * Read the next record into c->fields. A field holds at most max_field
+ * bytes (default 4,000) and a record at most max_fields fields (default
+ * 256). Each field has a buffer of max_field bytes, so the bound on
+ * fields is what keeps a record at about 1 MB whatever its line holds.
  * @return 1 read, 0 at the end, IFFA_EINVAL (file and line named), IFFA_ENOMEM
  */
 int iffa_csvrec__next(iffa_csvrec *c);

@@ -18,7 +18,7 @@
 
 static const char *const file_names[IFFA_GENERATE_FILES] = {
 	"party.csv", "account.csv", "transfer.csv", "ransom.csv", "gold_lot.csv", "levy.csv",
-	"designation.csv", "fx_rate.csv", "truth.csv", "params.json"};
+	"designation.csv", "fx_rate.csv", "affected_zone.csv", "truth.csv", "params.json"};
 
 const char *const iffa_generate__purpose[] = {
 	"", "family support", "transport", "school fees", "rent", "purchase", "salary", "invoice",
@@ -156,6 +156,27 @@ static void write_fx(gen *g)
 			iffa_generate__out_str(o, c == CUR_EUR ? ",BCEAO-peg" : ",BCEAO");
 			out_end(o);
 		}
+	}
+}
+
+/* The zones of the world the group controls or levies, for
+ * `iffa load affected_zone`; the same rows as params.json's affected_zones. */
+static void write_zones(gen *g)
+{
+	gen_out *o = &g->out[IFFA_GENERATE_AFFECTED_ZONE];
+
+	iffa_generate__out_str(o, "country,region,since,note\n");
+	for (int i = 0; i < iffa_generate__nplaces; i++) {
+		const gen_place *pl = &iffa_generate__places[i];
+		if (!(pl->flags & PL_AFFECTED))
+			continue;
+		iffa_generate__out_str(o, iffa_generate__countries[pl->country].code);
+		out_ch(o, ',');
+		iffa_generate__out_field(o, pl->name);
+		out_ch(o, ',');
+		iffa_generate__out_str(o, pl->since);
+		iffa_generate__out_str(o, (pl->flags & PL_GOLD_ARMED) ? ",gold sites under levy" : ",");
+		out_end(o);
 	}
 }
 
@@ -632,8 +653,9 @@ static void write_params(gen *g, uint64_t planted, uint64_t scheduled)
 		iffa_generate__out_str(o, ": ");
 		iffa_generate__out_u64(o, g->out[f].rows);
 	}
-	iffa_generate__out_str(o, "},\n  \"notes\": \"affected_zones are not loaded by iffa load yet; "
-				  "refs repeat across seeds, so load one scenario per database\"\n}\n");
+	iffa_generate__out_str(o, "},\n  \"notes\": \"affected_zones are also in affected_zone.csv "
+				  "(iffa load affected_zone); refs repeat across seeds, so load one "
+				  "scenario per database\"\n}\n");
 }
 
 /* ------------------------------------------------------------------ */
@@ -839,6 +861,7 @@ int iffa_generate(iffa_generate_result *out, const iffa_generate_options *opts)
 		goto done;
 	}
 	write_fx(&g);
+	write_zones(&g);
 	for (int f = 0; f < IFFA_GENERATE_PARAMS && !g.error; f++) {
 		iffa_generate__out_flush(&g.out[f]);
 		res.files[f].rows = g.out[f].rows;

@@ -217,9 +217,12 @@ int iffa_copybin__feed(iffa_copybin *d, const void *buf, size_t len)
 	if (d->state == STATE_FAILED)
 		return iffa_error_set(IFFA_EINVAL, "COPY %s: the stream failed before", d->what);
 	while (len > 0) {
+		/* Only the bytes of this piece are known, so the message gives no
+		 * count: it must not depend on how the stream was cut. */
 		if (d->state == STATE_DONE)
-			return fail(d, iffa_error_set(IFFA_EINVAL, "COPY %s: %zu bytes after the trailer",
-						      d->what, len));
+			return fail(d, iffa_error_set(IFFA_EINVAL, "COPY %s: data after the trailer "
+						      "(which followed row %" PRId64 ")", d->what,
+						      d->rows));
 		if (d->carry_len > 0) {
 			/* The carried unit was incomplete: add what it still lacks. */
 			unit = scan(d, d->carry, d->carry_len, &used, &need, &field);

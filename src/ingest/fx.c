@@ -152,3 +152,25 @@ missing: {
 			      code, (long long)y, m, d);
 }
 }
+
+int iffa_fx__copy(iffa_fx *out, const iffa_fx *src)
+{
+	*out = *src;
+	out->cur = NULL;
+	out->curcap = 0;
+	if (src->ncur) {
+		if (!(out->cur = malloc(src->ncur * sizeof(*out->cur))))
+			return iffa_error_set(IFFA_ENOMEM, "out of memory");
+		memcpy(out->cur, src->cur, src->ncur * sizeof(*out->cur));
+		out->curcap = src->ncur;
+	}
+	return 0;
+}
+
+void iffa_fx__dispose_copy(iffa_fx *fx)
+{
+	/* The rates belong to the original. */
+	free(fx->cur);
+	fx->cur = NULL;
+	fx->ncur = fx->curcap = 0;
+}

@@ -29,6 +29,15 @@ typedef struct {
 } iffa_fx;
 
 void iffa_fx__init(iffa_fx *fx);
+
+/**
+ * Make `out` a reader of `src`'s rates for another thread: the rates are
+ * shared (read only; `src` must outlive `out`), the per-currency lookup
+ * hints are its own. Dispose with iffa_fx__dispose_copy().
+ * @return 0 or IFFA_ENOMEM
+ */
+int iffa_fx__copy(iffa_fx *out, const iffa_fx *src);
+void iffa_fx__dispose_copy(iffa_fx *fx);
 void iffa_fx__dispose(iffa_fx *fx);
 
 /**

@@ -19,9 +19,21 @@
  * Amounts are cast to float8 by the server and converted to XOF here
  * (fx.c). The graph is assembled with the builder in graph/flowgraph.h and
  * handed to igraph once at the end. Only this thread touches igraph.
+ *
+ * Transfers are partitioned by month. With more than one reader, the main
+ * transaction exports its snapshot (pg_export_snapshot) and reader threads,
+ * each with its own connection in that same snapshot, stream partitions
+ * at once into plain arrays (vertex lookups and fx conversion only read
+ * shared tables; each reader has its own fx lookup hints). The main thread
+ * then appends the rows to the graph in partition order, so the graph does
+ * not depend on which reader finished first. The readers never call igraph
+ * or the graph builder.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,7 +139,15 @@ static int check_options(const iffa_ingest_options *o)
 	return 0;
 }
 
+static int transfer_sql(char **out, const iffa_ingest_options *opts, const char *relation);
+
 int iffa_ingest_transfer_sql(char **out, const iffa_ingest_options *opts)
+{
+	return transfer_sql(out, opts, "transfer");
+}
+
+/* The transfer SELECT over `relation` (the table or one of its partitions). */
+static int transfer_sql(char **out, const iffa_ingest_options *opts, const char *relation)
 {
 	const iffa_ingest_options defaults = IFFA_INGEST_OPTIONS_INIT;
 	const iffa_ingest_options *o = opts ? opts : &defaults;
@@ -140,7 +160,7 @@ int iffa_ingest_transfer_sql(char **out, const iffa_ingest_options *opts)
 	if ((error = check_options(o)) < 0)
 		return error;
 	sql_add(&b, "SELECT id, from_account, to_account, amount::float8, currency, ts, channel "
-		    "FROM transfer");
+		    "FROM %s", relation);
 	if ((error = add_window(&b, o, "ts", &glue)) < 0) {
 		free(b.s);
 		return error;
@@ -255,6 +275,46 @@ static int about(int error, const char *kind, int64_t id)
 			      kind, id, reason);
 }
 
+/* One transfer row, checked and converted; fills the flow's fields. */
+typedef struct {
+	int64_t id, ts;
+	igraph_integer_t src, dst;
+	double xof;
+	iffa_channel channel;
+} transfer_row;
+
+static int decode_transfer(transfer_row *r, iffa_copybin *d, const ingest *in, iffa_fx *fx)
+{
+	int64_t from, to;
+	const char *currency, *channel;
+	size_t currency_len, channel_len;
+	double amount;
+	int error;
+
+	if ((error = iffa_copybin__int8(&r->id, d, 0)) < 0 ||
+	    (error = iffa_copybin__int8(&from, d, 1)) < 0 ||
+	    (error = iffa_copybin__int8(&to, d, 2)) < 0 ||
+	    (error = iffa_copybin__float8(&amount, d, 3)) < 0 ||
+	    (error = iffa_copybin__text(&currency, &currency_len, d, 4)) < 0 ||
+	    (error = iffa_copybin__timestamptz(&r->ts, d, 5)) < 0 ||
+	    (error = iffa_copybin__text(&channel, &channel_len, d, 6)) < 0)
+		return error;
+	if (!isfinite(amount))
+		return iffa_error_set(IFFA_EINVAL, "transfer %" PRId64 ": amount is not a finite number",
+				      r->id);
+	if (iffa_channel_parse(&r->channel, channel, channel_len) < 0 ||
+	    r->channel == IFFA_CHANNEL_NONE)
+		return iffa_error_set(IFFA_EINVAL, "transfer %" PRId64 ": unknown channel '%.*s'", r->id,
+				      (int)(channel_len > 20 ? 20 : channel_len), channel);
+	if ((r->src = iffa_flowgraph__lookup(in->g, IFFA_KEY_ACCOUNT(from))) < 0 ||
+	    (r->dst = iffa_flowgraph__lookup(in->g, IFFA_KEY_ACCOUNT(to))) < 0)
+		return iffa_error_set(IFFA_EINVAL, "transfer %" PRId64 ": account %" PRId64
+				      " is not in the snapshot", r->id, r->src < 0 ? from : to);
+	if ((error = iffa_fx__to_xof(&r->xof, fx, currency, currency_len, r->ts, amount)) < 0)
+		return about(error, "transfer", r->id);
+	return 0;
+}
+
 static int on_vertex(iffa_copybin *d, void *payload)
 {
 	ingest *in = payload;
@@ -329,39 +389,20 @@ static int on_fx(iffa_copybin *d, void *payload)
 	return iffa_fx__add(&in->fx, code, len, day, rate);
 }
 
+static int add_transfer(ingest *in, const transfer_row *r)
+{
+	iffa_flowgraph__count_record(in->g, IFFA_KIND_TRANSFER, r->xof);
+	return iffa_flowgraph__add_flow(in->g, r->src, r->dst, r->xof, r->ts, r->channel,
+					IFFA_KIND_TRANSFER, r->id);
+}
+
 static int on_transfer(iffa_copybin *d, void *payload)
 {
 	ingest *in = payload;
-	int64_t id, from, to, ts;
-	igraph_integer_t src, dst;
-	const char *currency, *channel;
-	size_t currency_len, channel_len;
-	double amount, xof;
-	iffa_channel c;
+	transfer_row r;
 	int error;
 
-	if ((error = iffa_copybin__int8(&id, d, 0)) < 0 ||
-	    (error = iffa_copybin__int8(&from, d, 1)) < 0 ||
-	    (error = iffa_copybin__int8(&to, d, 2)) < 0 ||
-	    (error = iffa_copybin__float8(&amount, d, 3)) < 0 ||
-	    (error = iffa_copybin__text(&currency, &currency_len, d, 4)) < 0 ||
-	    (error = iffa_copybin__timestamptz(&ts, d, 5)) < 0 ||
-	    (error = iffa_copybin__text(&channel, &channel_len, d, 6)) < 0)
-		return error;
-	if (!isfinite(amount))
-		return iffa_error_set(IFFA_EINVAL, "transfer %" PRId64 ": amount is not a finite number", id);
-	if (iffa_channel_parse(&c, channel, channel_len) < 0 || c == IFFA_CHANNEL_NONE)
-		return iffa_error_set(IFFA_EINVAL, "transfer %" PRId64 ": unknown channel '%.*s'", id,
-				      (int)(channel_len > 20 ? 20 : channel_len), channel);
-	if ((src = iffa_flowgraph__lookup(in->g, IFFA_KEY_ACCOUNT(from))) < 0 ||
-	    (dst = iffa_flowgraph__lookup(in->g, IFFA_KEY_ACCOUNT(to))) < 0)
-		return iffa_error_set(IFFA_EINVAL, "transfer %" PRId64 ": account %" PRId64
-				      " is not in the snapshot", id, src < 0 ? from : to);
-	if ((error = iffa_fx__to_xof(&xof, &in->fx, currency, currency_len, ts, amount)) < 0)
-		return about(error, "transfer", id);
-	iffa_flowgraph__count_record(in->g, IFFA_KIND_TRANSFER, xof);
-	if ((error = iffa_flowgraph__add_flow(in->g, src, dst, xof, ts, c, IFFA_KIND_TRANSFER,
-					      id)) < 0)
+	if ((error = decode_transfer(&r, d, in, &in->fx)) < 0 || (error = add_transfer(in, &r)) < 0)
 		return error;
 	progress(in, d);
 	return 0;
@@ -422,11 +463,15 @@ static void abandon_copy(PGconn *conn)
 		PQclear(res);
 }
 
-/* Run `COPY (select) TO STDOUT (FORMAT binary)` and decode it row by row. */
-static int copy_stream(ingest *in, const char *what, const char *select,
-		       const char *const *columns, int ncolumns, iffa_copybin_row_cb row)
+/*
+ * Run `COPY (select) TO STDOUT (FORMAT binary)` on `db` and decode it row by
+ * row, handing each to `row` with `payload`.
+ */
+static int copy_stream_on(iffa_db *db, const ingest *in, const char *what, const char *select,
+			  const char *const *columns, int ncolumns, iffa_copybin_row_cb row,
+			  void *payload)
 {
-	PGconn *conn = iffa_db_conn(in->db);
+	PGconn *conn = iffa_db_conn(db);
 	iffa_copybin dec;
 	sqlbuf sql = {NULL, 0, 0, 0};
 	char *text = NULL, step[64];
@@ -438,11 +483,11 @@ static int copy_stream(ingest *in, const char *what, const char *select,
 	sql_add(&sql, "COPY (%s) TO STDOUT (FORMAT binary)", select);
 	if ((error = sql_done(&text, &sql)) < 0)
 		return error;
-	if ((error = iffa_copybin__init(&dec, what, columns, ncolumns, row, in)) < 0)
+	if ((error = iffa_copybin__init(&dec, what, columns, ncolumns, row, payload)) < 0)
 		goto done;
 	res = PQexec(conn, text);
 	if (PQresultStatus(res) != PGRES_COPY_OUT) {
-		error = iffa_db__fail(in->db, res, step);
+		error = iffa_db__fail(db, res, step);
 		goto done;
 	}
 	PQclear(res);
@@ -461,16 +506,16 @@ static int copy_stream(ingest *in, const char *what, const char *select,
 		}
 	}
 	if (n == -2) {
-		error = iffa_db__fail(in->db, NULL, step);
+		error = iffa_db__fail(db, NULL, step);
 		goto done;
 	}
 	/* The COPY's own result says whether the server finished it. */
 	res = PQgetResult(conn);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		error = iffa_db__fail(in->db, res, step);
+		error = iffa_db__fail(db, res, step);
 		goto done;
 	}
-	if ((error = iffa_copybin__finish(&dec)) == 0 && in->opts->progress)
+	if ((error = iffa_copybin__finish(&dec)) == 0 && in->opts->progress && payload == in)
 		fprintf(in->opts->progress, "iffa: ingest: %s: %" PRId64 " rows, done\n", what, dec.rows);
 done:
 	PQclear(res);
@@ -478,6 +523,245 @@ done:
 		PQclear(res);
 	iffa_copybin__dispose(&dec);
 	free(text);
+	return error;
+}
+
+static int copy_stream(ingest *in, const char *what, const char *select,
+		       const char *const *columns, int ncolumns, iffa_copybin_row_cb row)
+{
+	return copy_stream_on(in->db, in, what, select, columns, ncolumns, row, in);
+}
+
+/* Parallel reading of transfer partitions. */
+
+typedef struct {
+	char *name;          /* quoted identifier, from the server's quote_ident */
+	transfer_row *rows;  /* filled by one reader */
+	size_t n, cap;
+} partition;
+
+typedef struct {
+	pthread_t thread;
+	const ingest *in;      /* read only while readers run */
+	partition *parts;      /* all partitions; this reader takes every k-th */
+	size_t nparts, first, step;
+	const char *snapshot;  /* exported by the main transaction */
+	const char *timeout;   /* the main session's statement_timeout */
+	iffa_fx fx;            /* own copy of the lookup hints; rates shared */
+	partition *current;
+	int error;
+	char message[1024];    /* iffa_error_last() of this thread, for the main one */
+} reader;
+
+static int on_partition_row(iffa_copybin *d, void *payload)
+{
+	reader *rd = payload;
+	partition *p = rd->current;
+	int error;
+
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 4096;
+		transfer_row *rows = realloc(p->rows, cap * sizeof(*rows));
+		if (!rows)
+			return iffa_error_set(IFFA_ENOMEM, "out of memory reading %s", p->name);
+		p->rows = rows;
+		p->cap = cap;
+	}
+	if ((error = decode_transfer(&p->rows[p->n], d, rd->in, &rd->fx)) < 0)
+		return error;
+	p->n++;
+	progress(rd->in, d);
+	return 0;
+}
+
+/* A connection like the main one: same parameters, as libpq resolved them. */
+static int connect_like(iffa_db **out, iffa_db *main_db)
+{
+	PQconninfoOption *opts = PQconninfo(iffa_db_conn(main_db)), *o;
+	const char *keys[64], *values[64];
+	int n = 0, error;
+	iffa_db *db;
+
+	*out = NULL;
+	if (!opts)
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	for (o = opts; o->keyword && n < 63; o++) {
+		if (o->val && *o->val) {
+			keys[n] = o->keyword;
+			values[n] = o->val;
+			n++;
+		}
+	}
+	keys[n] = values[n] = NULL;
+	if (!(db = calloc(1, sizeof(*db)))) {
+		PQconninfoFree(opts);
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	}
+	db->conn = PQconnectdbParams(keys, values, 0);
+	PQconninfoFree(opts);
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		error = iffa_db__fail(db, NULL, "opening a reader connection");
+		iffa_db_free(db);
+		return error;
+	}
+	*out = db;
+	return 0;
+}
+
+static void *reader_main(void *arg)
+{
+	reader *rd = arg;
+	const iffa_ingest_options *o = rd->in->opts;
+	iffa_db *db = NULL;
+	char set[128];
+	int error;
+
+	if ((error = connect_like(&db, rd->in->db)) < 0)
+		goto done;
+	snprintf(set, sizeof(set), "SET TRANSACTION SNAPSHOT '%s'", rd->snapshot);
+	/* The reader keeps the limits of the session it works for. */
+	if ((error = iffa_db__exec(db, "setting a reader's statement_timeout",
+				   "SELECT set_config('statement_timeout', $1, false)", 1,
+				   &rd->timeout)) < 0 ||
+	    (error = iffa_db__exec(db, "starting a reader transaction",
+				   "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL)) < 0 ||
+	    (error = iffa_db__exec(db, "joining the ingest snapshot", set, 0, NULL)) < 0)
+		goto done;
+	for (size_t i = rd->first; i < rd->nparts; i += rd->step) {
+		char *sql = NULL;
+
+		rd->current = &rd->parts[i];
+		if ((error = transfer_sql(&sql, o, rd->parts[i].name)) < 0)
+			goto done;
+		error = copy_stream_on(db, rd->in, "transfer", sql, transfer_columns, 7,
+				       on_partition_row, rd);
+		free(sql);
+		if (error < 0)
+			goto done;
+	}
+	error = iffa_db__exec(db, "ending a reader transaction", "COMMIT", 0, NULL);
+done:
+	if (error < 0) {
+		rd->error = error;
+		snprintf(rd->message, sizeof(rd->message), "%s", iffa_error_last());
+	}
+	iffa_db_free(db);
+	return NULL;
+}
+
+static int reader_count(const iffa_ingest_options *o)
+{
+	long cpus;
+
+	if (o->readers > 0)
+		return o->readers > 16 ? 16 : o->readers;
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	return cpus < 1 ? 1 : cpus > 4 ? 4 : (int)cpus;
+}
+
+/*
+ * Read the transfers with `readers` connections when the table has several
+ * partitions; otherwise, or with one reader, on the main connection.
+ */
+static int read_transfers(ingest *in)
+{
+	int nreaders = reader_count(in->opts), error = 0;
+	partition *parts = NULL;
+	reader *readers = NULL;
+	PGresult *res = NULL;
+	char *snapshot = NULL, *sql = NULL, *timeout = NULL;
+	size_t nparts = 0;
+	int started = 0;
+
+	if (nreaders > 1) {
+		if ((error = iffa_db__query(&res, in->db, "listing transfer partitions",
+					    "SELECT quote_ident(c.relname) FROM pg_inherits i "
+					    "JOIN pg_class c ON c.oid = i.inhrelid "
+					    "WHERE i.inhparent = 'transfer'::regclass ORDER BY c.relname",
+					    0, NULL)) < 0)
+			goto done;
+		nparts = (size_t)PQntuples(res);
+	}
+	if (nreaders < 2 || nparts < 2) {
+		if ((error = iffa_ingest_transfer_sql(&sql, in->opts)) == 0)
+			error = copy_stream(in, "transfer", sql, transfer_columns, 7, on_transfer);
+		goto done;
+	}
+	if ((size_t)nreaders > nparts)
+		nreaders = (int)nparts;
+	parts = calloc(nparts, sizeof(*parts));
+	readers = calloc((size_t)nreaders, sizeof(*readers));
+	if (!parts || !readers) {
+		error = iffa_error_set(IFFA_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < nparts; i++) {
+		if (!(parts[i].name = strdup(PQgetvalue(res, (int)i, 0)))) {
+			error = iffa_error_set(IFFA_ENOMEM, "out of memory");
+			goto done;
+		}
+	}
+	PQclear(res);
+	if ((error = iffa_db__query(&res, in->db, "exporting the ingest snapshot",
+				    "SELECT pg_export_snapshot(), current_setting('statement_timeout')",
+				    0, NULL)) < 0)
+		goto done;
+	if (!(snapshot = strdup(PQgetvalue(res, 0, 0))) ||
+	    !(timeout = strdup(PQgetvalue(res, 0, 1)))) {
+		error = iffa_error_set(IFFA_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* The id is the server's (hex digits and dashes); check before quoting it into SET. */
+	if (strspn(snapshot, "0123456789ABCDEFabcdef-") != strlen(snapshot)) {
+		error = iffa_error_set(IFFA_EDB, "unexpected snapshot id from the server");
+		goto done;
+	}
+	for (int k = 0; k < nreaders; k++) {
+		reader *rd = &readers[k];
+
+		rd->in = in;
+		rd->parts = parts;
+		rd->nparts = nparts;
+		rd->first = (size_t)k;
+		rd->step = (size_t)nreaders;
+		rd->snapshot = snapshot;
+		rd->timeout = timeout;
+		if ((error = iffa_fx__copy(&rd->fx, &in->fx)) < 0)
+			goto done;
+		if (pthread_create(&rd->thread, NULL, reader_main, rd) != 0) {
+			iffa_fx__dispose_copy(&rd->fx);
+			error = iffa_error_set(IFFA_ERROR, "cannot start a reader thread");
+			goto done;
+		}
+		started++;
+	}
+done:
+	for (int k = 0; k < started; k++) {
+		pthread_join(readers[k].thread, NULL);
+		iffa_fx__dispose_copy(&readers[k].fx);
+		if (readers[k].error < 0 && error == 0)
+			error = iffa_error_set(readers[k].error, "%s", readers[k].message);
+	}
+	/* Append in partition order, whichever reader finished first. */
+	for (size_t i = 0; error == 0 && started > 0 && i < nparts; i++)
+		for (size_t j = 0; j < parts[i].n && error == 0; j++)
+			error = add_transfer(in, &parts[i].rows[j]);
+	if (started > 0 && error == 0 && in->opts->progress) {
+		size_t rows = 0;
+		for (size_t i = 0; i < nparts; i++)
+			rows += parts[i].n;
+		fprintf(in->opts->progress, "iffa: ingest: transfer: %zu rows, done\n", rows);
+	}
+	for (size_t i = 0; parts && i < nparts; i++) {
+		free(parts[i].name);
+		free(parts[i].rows);
+	}
+	free(parts);
+	free(readers);
+	free(snapshot);
+	free(timeout);
+	free(sql);
+	PQclear(res);
 	return error;
 }
 
@@ -563,8 +847,7 @@ int iffa_ingest(iffa_flowgraph **out, iffa_db *db, const iffa_ingest_options *op
 		goto done;
 	if ((in.opts->kinds & (1u << IFFA_KIND_TRANSFER)) &&
 	    (in.opts->channels & IFFA_CHANNEL_ALL & ~(1u << IFFA_CHANNEL_NONE))) {
-		if ((error = iffa_ingest_transfer_sql(&sql, in.opts)) < 0 ||
-		    (error = copy_stream(&in, "transfer", sql, transfer_columns, 7, on_transfer)) < 0)
+		if ((error = read_transfers(&in)) < 0)
 			goto done;
 	}
 	if ((error = read_party_flows(&in, IFFA_KIND_RANSOM)) < 0 ||

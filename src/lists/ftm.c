@@ -214,7 +214,7 @@ int iffa_lists__read_ftm(iffa_lists__parsed *p)
 	if (!(f = fopen(p->path, "rb")))
 		return iffa_error_set(IFFA_EIO, "%s: cannot open: %s", p->path, strerror(errno));
 	while ((got = getline(&line, &cap, f)) > 0) {
-		size_t len = (size_t)got, col;
+		size_t len = (size_t)got, col, blank;
 		const char *id, *schema, *kind;
 		int target;
 
@@ -229,7 +229,10 @@ int iffa_lists__read_ftm(iffa_lists__parsed *p)
 			memmove(line, line + 3, len - 3);
 			len -= 3;
 		}
-		if (len == 0 || strspn(line, " \t") == len)
+		/* Not strspn(): after the BOM was cut, bytes past len are stale. */
+		for (blank = 0; blank < len && (line[blank] == ' ' || line[blank] == '\t'); blank++)
+			;
+		if (blank == len)
 			continue;
 		if (memchr(line, '\0', len)) {
 			error = line_error(p, lineno, "NUL byte in line");

@@ -208,7 +208,9 @@ static int finish_group(un_reader *r)
 			char *end1 = NULL, *end2 = NULL;
 			long f = strtol(from ? from : to, &end1, 10);
 			long t = strtol(to ? to : from, &end2, 10);
-			if (*end1 || *end2)
+			/* Bounded before the cast to int, which would turn
+			 * 4294969196 into 1900. */
+			if (*end1 || *end2 || f < 0 || f > 9999 || t < 0 || t > 9999)
 				return iffa_error_set(IFFA_EINVAL, "%s: %s: FROM_YEAR/TO_YEAR "
 						      "'%s'/'%s' are not years", p->path, what,
 						      from ? from : "", to ? to : "");
@@ -485,8 +487,10 @@ static int read_all(un_reader *r)
  */
 static int check_prolog(const char *path, FILE *f)
 {
+	static const char doctype[] = "<!DOCTYPE";
 	char buf[65536];
 	size_t n = fread(buf, 1, sizeof(buf) - 1, f), i = 0;
+	int full = n == sizeof(buf) - 1; /* the file may go on past buf */
 	long line = 1;
 
 	buf[n] = '\0';
@@ -503,6 +507,10 @@ static int check_prolog(const char *path, FILE *f)
 			i++;
 			continue;
 		}
+		/* Too few bytes left to tell a declaration from the root element:
+		 * a "<!DOCTYPE" cut by the end of buf would pass for the root. */
+		if (full && n - i < sizeof(doctype) - 1)
+			break;
 		if (strncmp(buf + i, "<?", 2) == 0)
 			close = "?>";
 		else if (strncmp(buf + i, "<!--", 4) == 0)
@@ -521,6 +529,9 @@ static int check_prolog(const char *path, FILE *f)
 			line += *c == '\n';
 		i = (size_t)(end - buf) + strlen(close);
 	}
+	if (full)
+		return iffa_error_set(IFFA_EINVAL, "%s:%ld: prolog longer than 64 KiB: the start "
+				      "of the document cannot be checked for a DTD", path, line);
 	return 0;
 }
 

@@ -64,7 +64,8 @@ typedef struct {
 } loader;
 
 static const char *const kind_names[IFFA_LOAD_KIND_COUNT] = {
-	"party", "account", "transfer", "ransom", "gold_lot", "levy", "designation", "fx_rate"};
+	"party", "account", "transfer", "ransom", "gold_lot", "levy", "designation", "fx_rate",
+	"affected_zone"};
 
 int iffa_load_kind_from_name(iffa_load_kind *out, const char *name)
 {
@@ -76,7 +77,7 @@ int iffa_load_kind_from_name(iffa_load_kind *out, const char *name)
 	}
 	return iffa_error_set(IFFA_ENOTFOUND,
 			      "no record kind '%s' (kinds: party, account, transfer, ransom, "
-			      "gold_lot, levy, designation, fx_rate)",
+			      "gold_lot, levy, designation, fx_rate, affected_zone)",
 			      name ? name : "");
 }
 

@@ -1,5 +1,5 @@
 /*
- * The eight record kinds, column by column, as docs/FORMATS.md specifies
+ * The nine record kinds, column by column, as docs/FORMATS.md specifies
  * them and sql/003_records.sql stores them. Keep the three in step.
  */
 #include <string.h>
@@ -119,6 +119,13 @@ static const iffa_load__column fx_rate_cols[] = {
 	COL("source", TEXT, 1),
 };
 
+static const iffa_load__column affected_zone_cols[] = {
+	COL("country", COUNTRY, 1),
+	COL("region", TEXT, 1),
+	COL("since", DATE, 0),
+	COL("note", TEXT, 0),
+};
+
 #define SPEC(k, t, cols) IFFA_LOAD_##k, t, cols, ARRAY_SIZE(cols)
 
 static const iffa_load__spec specs[IFFA_LOAD_KIND_COUNT] = {
@@ -135,6 +142,8 @@ static const iffa_load__spec specs[IFFA_LOAD_KIND_COUNT] = {
 	 {NULL, NULL}, NULL, NULL},
 	{SPEC(FX_RATE, "fx_rate", fx_rate_cols), {"currency", "valid_from"}, {NULL, NULL},
 	 NULL, "XOF"},
+	{SPEC(AFFECTED_ZONE, "affected_zone", affected_zone_cols), {"country", "region"},
+	 {NULL, NULL}, NULL, NULL},
 };
 
 const iffa_load__spec *iffa_load__spec_of(iffa_load_kind kind)

@@ -5,7 +5,7 @@
 #include "support/csvtable.h"
 
 static const char *const files[] = {"party.csv", "account.csv", "transfer.csv", "ransom.csv",
-	"gold_lot.csv", "levy.csv", "designation.csv", "fx_rate.csv", "truth.csv", "params.json"};
+	"gold_lot.csv", "levy.csv", "designation.csv", "fx_rate.csv", "affected_zone.csv", "truth.csv", "params.json"};
 #define NFILES (sizeof(files) / sizeof(files[0]))
 
 static void generate(const char *dir, uint64_t seed)

@@ -339,7 +339,7 @@ Test(ingest_copybin, malformed_tuples_are_refused_with_row_and_field)
 	put16(&s, -1);
 	put16(&s, -1);
 	cr_assert_eq(decode(&k, &s, NULL, 0), IFFA_EINVAL);
-	cr_assert_str_eq(iffa_error_last(), "COPY sample: 2 bytes after the trailer");
+	cr_assert_str_eq(iffa_error_last(), "COPY sample: data after the trailer (which followed row 0)");
 }
 
 /* A row whose int8 column has 4 bytes, whose bool is 2, or whose time is infinite. */

@@ -191,7 +191,7 @@ Test(load_cli, usage_and_wrong_arguments)
 	cr_assert(strncmp(err, "usage: iffa load", 16) == 0, "%s", err);
 	cr_assert_eq(run("load transfers transfer.csv"), 2);
 	cr_assert_str_eq(err, "iffa: load: no record kind 'transfers' (kinds: party, account, "
-			      "transfer, ransom, gold_lot, levy, designation, fx_rate)\n");
+			      "transfer, ransom, gold_lot, levy, designation, fx_rate, affected_zone)\n");
 	cr_assert_eq(run("load party party.csv --force"), 2);
 	cr_assert_eq(run("load party party.csv --reject"), 2);
 	cr_assert(strncmp(err, "iffa: load: --reject needs a file name\n", 39) == 0, "%s", err);

@@ -136,6 +136,7 @@ static const struct {
 	{IFFA_LOAD_LEVY, "levy.csv", "levy", 3},
 	{IFFA_LOAD_DESIGNATION, "designation.csv", "designation", 3},
 	{IFFA_LOAD_FX_RATE, "fx_rate.csv", "fx_rate", 4},
+	{IFFA_LOAD_AFFECTED_ZONE, "affected_zone.csv", "affected_zone", 3},
 };
 #define NFIXTURES (sizeof(fixtures) / sizeof(fixtures[0]))
 
@@ -159,7 +160,7 @@ Test(load_kinds, names_map_to_kinds_and_back)
 	cr_assert_eq(iffa_load_kind_from_name(&k, "transfers"), IFFA_ENOTFOUND);
 	cr_assert_str_eq(iffa_error_last(), "no record kind 'transfers' (kinds: party, account, "
 					    "transfer, ransom, gold_lot, levy, designation, "
-					    "fx_rate)");
+					    "fx_rate, affected_zone)");
 	cr_assert_null(iffa_load_kind_name(IFFA_LOAD_KIND_COUNT));
 }
 

@@ -27,7 +27,8 @@ if ! psql -d postgres -Atqc "SELECT 1 FROM pg_database WHERE datname = '$db'" | 
 	[ -d "$data" ] || "$iffa" generate --seed 1 --transfers "$n" --out "$data" --quiet
 	createdb "$db"
 	"$iffa" --db "dbname=$db" db init >/dev/null
-	for kind in party account designation fx_rate transfer ransom gold_lot levy; do
+	for kind in party account designation fx_rate transfer ransom gold_lot levy affected_zone; do
+		[ -f "$data/$kind.csv" ] || continue
 		/usr/bin/time -f "load $kind: %e s, %M KiB" "$iffa" --db "dbname=$db" load "$kind" "$data/$kind.csv" >/dev/null
 	done
 	psql -d "$db" -qc "VACUUM ANALYZE"
@@ -45,6 +46,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for _ in $(seq "$runs"); do
 	measure floor psql -d "$db" -c "COPY ($sql) TO STDOUT (FORMAT binary)"
+	measure iffa1 "$iffa" --db "dbname=$db" summary --kind transfer --readers 1
 	measure iffa "$iffa" --db "dbname=$db" summary --kind transfer
 	measure iffa_all "$iffa" --db "dbname=$db" summary
 done
@@ -52,12 +54,13 @@ median() { sort -n -k"$2" "$1" | awk -v k="$2" '{a[NR]=$k} END {print a[int((NR+
 f=$(median "$tmp/floor" 1)
 printf '\nIngest of %s transfers (%s runs, medians; %s)\n' "$rows" "$runs" "$(nproc) cores"
 printf '%-44s %9s %12s %8s\n' "what" "seconds" "peak RSS MB" "ratio"
-for l in floor iffa iffa_all; do
+for l in floor iffa1 iffa iffa_all; do
 	s=$(median "$tmp/$l" 1)
 	m=$(median "$tmp/$l" 2)
 	case $l in
 	floor) name="psql COPY (same query) TO STDOUT binary" ;;
-	iffa) name="iffa summary --kind transfer" ;;
+	iffa1) name="iffa summary --kind transfer --readers 1" ;;
+	iffa) name="iffa summary --kind transfer (readers: auto)" ;;
 	iffa_all) name="iffa summary (all record kinds)" ;;
 	esac
 	printf '%-44s %9s %12d %8.2f\n' "$name" "$s" "$((m / 1024))" "$(awk -v a="$s" -v b="$f" 'BEGIN {print a / b}')"

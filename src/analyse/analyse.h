@@ -1,0 +1,97 @@
+/*
+ * Internals of the analysis module: the parameter registry and the pass
+ * table (src/analyse/passes.c), shared by params.c, run.c and evaluate.c.
+ *
+ * A pass is one row of the pass table: its name, an adapter calling
+ * iffa_pass_<name>() with its typed parameters, the size and defaults of
+ * its parameter struct, and the rows describing each field the
+ * configuration may set (key, type, offset, range, documentation).
+ * Adding a pass is one IFFA_PASS_ROW() and its parameter rows.
+ */
+#ifndef IFFA_SRC_ANALYSE_H
+#define IFFA_SRC_ANALYSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "iffa/analyse.h"
+#include "iffa/common.h"
+#include "iffa/passes.h"
+
+/* Field types a parameter row may describe, and the C type each stands for. */
+typedef enum {
+	IFFA_PARAM_INT = 0, /* int */
+	IFFA_PARAM_REAL,    /* double */
+	IFFA_PARAM_BOOL,    /* int, 0 or 1 */
+	IFFA_PARAM_SEED,    /* uint64_t; follows analyse.seed unless set */
+	IFFA_PARAM_CHOICE,  /* int: index in `choices` */
+	IFFA_PARAM_DURATION, /* int64_t microseconds; written "<n>d", "<n>h", "<n>m" or "<n>s" */
+	IFFA_PARAM_INT64     /* int64_t */
+} iffa_param_type;
+
+/* One configurable field of a pass's parameter struct. */
+typedef struct {
+	const char *key;      /* "pass.field" */
+	iffa_param_type type;
+	size_t offset;        /* offsetof(struct, field) */
+	double min, max;      /* range for int and real */
+	const char *choices;  /* CHOICE: names, comma-separated, in index order */
+	const char *doc;      /* one line for --list-params and docs/ANALYSIS.md */
+} iffa_param_spec;
+
+/* Call a pass with its parameters (the adapter casts them back). `db` is
+ * the run's connection (outside any transaction), NULL when the passes run
+ * without a database; passes that read tables of their own refuse NULL. */
+typedef int (*iffa_pass_fn)(iffa_findings *out, const iffa_flowgraph *g, iffa_db *db,
+			    const void *params);
+
+/* One row of the pass table. */
+typedef struct {
+	const char *name;             /* "clusters"; also the prefix of its keys */
+	iffa_pass_fn run;             /* NULL for the analysis's own parameters */
+	size_t size;                  /* sizeof its parameter struct */
+	const void *defaults;         /* a struct filled by its _PARAMS_INIT */
+	const iffa_param_spec *params;
+	size_t nparams;
+} iffa_pass_spec;
+
+/* The analysis's own parameters (pass "analyse", never run). */
+typedef struct {
+	uint64_t seed;       /* run seed; recorded in analysis_run.seed */
+	int keep_parallel;   /* ingest one edge per flow */
+} iffa_analyse_params;
+
+#define IFFA_ANALYSE_PARAMS_INIT {1, 0}
+
+/* The pass table: row 0 is "analyse", then the passes in running order. */
+extern const iffa_pass_spec iffa_analyse__passes[];
+extern const size_t iffa_analyse__npasses;
+
+struct iffa_analysis {
+	void **values;       /* per pass: its parameter struct */
+	uint8_t **set;       /* per pass, per parameter: set explicitly */
+	uint8_t *selected;   /* per pass */
+};
+
+/* The analysis's own parameters of `a`. */
+const iffa_analyse_params *iffa_analyse__own(const iffa_analysis *a);
+
+/* The values a pass would run with: seeds not set follow analyse.seed. */
+void iffa_analyse__effective(void *out, const iffa_analysis *a, size_t pass);
+
+/* Store the findings of run `run` (inside the caller's transaction). */
+int iffa_analyse__store(iffa_db *db, int64_t run, const iffa_findings *f, const iffa_flowgraph *g);
+
+/*
+ * Run the selected passes: per pass (index in the table) the seconds it
+ * took and the findings it added, when the arrays are not NULL.
+ */
+int iffa_analyse__run_passes(iffa_findings *out, const iffa_analysis *a, const iffa_flowgraph *g,
+			     iffa_db *db, FILE *progress, double *seconds, size_t *counts);
+
+/* Advisory lock held by the session running an analysis: key (CLASS, run id). */
+#define IFFA_ANALYSE__LOCK_TEXT "536545793"
+/* the run id as the lock's second key (int4) */
+#define IFFA_ANALYSE__LOCK_RUN "(($1::bigint) % 2147483647)::int4"
+
+#endif

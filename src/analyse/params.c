@@ -1,0 +1,501 @@
+/*
+ * The parameter registry: every pass's parameter struct filled from its
+ * defaults, a configuration file and key=value overrides, through the
+ * rows of the pass table (passes.c); the values as JSON for the run
+ * record; and running the selected passes.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
+#include <stddef.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "analyse/analyse.h"
+#include "core/jsonbuf.h"
+
+static const char *const type_names[] = {"int", "real", "bool", "seed", "choice", "duration", "int64"};
+
+void iffa_analysis_free(iffa_analysis *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < iffa_analyse__npasses; i++) {
+		if (a->values)
+			free(a->values[i]);
+		if (a->set)
+			free(a->set[i]);
+	}
+	free(a->values);
+	free(a->set);
+	free(a->selected);
+	free(a);
+}
+
+int iffa_analysis_new(iffa_analysis **out)
+{
+	iffa_analysis *a = calloc(1, sizeof(*a));
+	size_t n = iffa_analyse__npasses;
+
+	*out = NULL;
+	if (!a || !(a->values = calloc(n, sizeof(*a->values))) ||
+	    !(a->set = calloc(n, sizeof(*a->set))) || !(a->selected = calloc(n, 1)))
+		goto oom;
+	for (size_t i = 0; i < n; i++) {
+		const iffa_pass_spec *ps = &iffa_analyse__passes[i];
+		if (!(a->values[i] = malloc(ps->size)) || !(a->set[i] = calloc(ps->nparams + 1, 1)))
+			goto oom;
+		memcpy(a->values[i], ps->defaults, ps->size);
+		a->selected[i] = ps->run != NULL;
+	}
+	*out = a;
+	return 0;
+oom:
+	iffa_analysis_free(a);
+	return iffa_error_set(IFFA_ENOMEM, "out of memory");
+}
+
+static int find_param(size_t *pass, size_t *row, const char *key)
+{
+	for (size_t i = 0; i < iffa_analyse__npasses; i++)
+		for (size_t j = 0; j < iffa_analyse__passes[i].nparams; j++)
+			if (strcmp(iffa_analyse__passes[i].params[j].key, key) == 0) {
+				*pass = i;
+				*row = j;
+				return 1;
+			}
+	return 0;
+}
+
+/* Index of `name` in the comma-separated `choices`, or -1. */
+static int choice_index(const char *choices, const char *name)
+{
+	size_t len = strlen(name);
+	int i = 0;
+
+	for (const char *p = choices; *p; i++) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		if (n == len && strncmp(p, name, n) == 0)
+			return i;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return -1;
+}
+
+/* Name of choice `i`, copied into out. */
+static void choice_name(char *out, size_t size, const char *choices, int i)
+{
+	const char *p = choices;
+
+	for (int k = 0; k < i && p; k++) {
+		p = strchr(p, ',');
+		if (p)
+			p++;
+	}
+	if (!p) {
+		snprintf(out, size, "%d", i);
+		return;
+	}
+	snprintf(out, size, "%.*s", (int)(strchr(p, ',') ? (size_t)(strchr(p, ',') - p) : strlen(p)), p);
+}
+
+/* Parse `text` into the field described by `spec` of struct `base`. */
+static int parse_value(void *base, const iffa_param_spec *spec, const char *text)
+{
+	char *end;
+	unsigned char *field = (unsigned char *)base + spec->offset;
+
+	errno = 0;
+	switch (spec->type) {
+	case IFFA_PARAM_INT: {
+		long long v = strtoll(text, &end, 10);
+		if (errno || end == text || *end || v < spec->min || v > spec->max)
+			return iffa_error_set(IFFA_EINVAL, "%s: '%s' is not an integer from %.0f to %.0f",
+					      spec->key, text, spec->min, spec->max);
+		*(int *)(void *)field = (int)v;
+		return 0;
+	}
+	case IFFA_PARAM_REAL: {
+		double v = strtod(text, &end);
+		if (errno || end == text || *end || !isfinite(v) || v < spec->min || v > spec->max)
+			return iffa_error_set(IFFA_EINVAL, "%s: '%s' is not a number from %g to %g",
+					      spec->key, text, spec->min, spec->max);
+		*(double *)(void *)field = v;
+		return 0;
+	}
+	case IFFA_PARAM_BOOL: {
+		static const char *const yes[] = {"true", "yes", "on", "1"}, *const no[] = {"false", "no", "off", "0"};
+		for (int i = 0; i < 4; i++) {
+			if (strcmp(text, yes[i]) == 0) {
+				*(int *)(void *)field = 1;
+				return 0;
+			}
+			if (strcmp(text, no[i]) == 0) {
+				*(int *)(void *)field = 0;
+				return 0;
+			}
+		}
+		return iffa_error_set(IFFA_EINVAL, "%s: '%s' is not true or false", spec->key, text);
+	}
+	case IFFA_PARAM_SEED: {
+		unsigned long long v;
+		if (text[0] == '-' || text[0] == '+')
+			return iffa_error_set(IFFA_EINVAL, "%s: '%s' is not a seed (0 to 2^64 - 1)",
+					      spec->key, text);
+		v = strtoull(text, &end, 10);
+		if (errno || end == text || *end)
+			return iffa_error_set(IFFA_EINVAL, "%s: '%s' is not a seed (0 to 2^64 - 1)",
+					      spec->key, text);
+		*(uint64_t *)(void *)field = (uint64_t)v;
+		return 0;
+	}
+	case IFFA_PARAM_CHOICE: {
+		int i = choice_index(spec->choices, text);
+		if (i < 0)
+			return iffa_error_set(IFFA_EINVAL, "%s: '%s' is not one of %s", spec->key, text,
+					      spec->choices);
+		*(int *)(void *)field = i;
+		return 0;
+	}
+	case IFFA_PARAM_INT64: {
+		long long v = strtoll(text, &end, 10);
+		if (errno || end == text || *end || (double)v < spec->min || (double)v > spec->max)
+			return iffa_error_set(IFFA_EINVAL, "%s: '%s' is not an integer from %.0f to %.0f",
+					      spec->key, text, spec->min, spec->max);
+		*(int64_t *)(void *)field = (int64_t)v;
+		return 0;
+	}
+	case IFFA_PARAM_DURATION: {
+		long long v = strtoll(text, &end, 10);
+		long long unit = 1;
+		if (!errno && end != text && v >= 0 && end[0] && !end[1]) {
+			switch (*end) {
+			case 'd': unit = 86400; break;
+			case 'h': unit = 3600; break;
+			case 'm': unit = 60; break;
+			case 's': unit = 1; break;
+			default: unit = 0; break;
+			}
+		} else {
+			unit = 0;
+		}
+		/* min and max are in seconds */
+		if (!unit || (double)v * (double)unit < spec->min || (double)v * (double)unit > spec->max)
+			return iffa_error_set(IFFA_EINVAL,
+					      "%s: '%s' is not a duration from %.0f s to %.0f s "
+					      "(a whole number and d, h, m or s: 14d)",
+					      spec->key, text, spec->min, spec->max);
+		*(int64_t *)(void *)field = (int64_t)v * unit * 1000000;
+		return 0;
+	}
+	}
+	return iffa_error_set(IFFA_EINVAL, "%s: unknown parameter type", spec->key);
+}
+
+int iffa_analysis_set(iffa_analysis *a, const char *key, const char *value)
+{
+	size_t pass, row;
+	int error;
+
+	if (!find_param(&pass, &row, key))
+		return iffa_error_set(IFFA_EINVAL, "unknown parameter '%s' (iffa analyse "
+				      "--list-params shows them)", key);
+	if ((error = parse_value(a->values[pass], &iffa_analyse__passes[pass].params[row], value)) < 0)
+		return error;
+	a->set[pass][row] = 1;
+	return 0;
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (*s && isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+int iffa_analysis_read_config(iffa_analysis *a, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	long lineno = 0;
+	int error = 0;
+
+	if (!f)
+		return iffa_error_set(IFFA_EIO, "%s: %s", path, strerror(errno));
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		char *hash, *eq, *key, *value;
+
+		lineno++;
+		if ((hash = strchr(line, '#')))
+			*hash = '\0';
+		key = trim(line);
+		if (!*key)
+			continue;
+		if (!(eq = strchr(key, '='))) {
+			error = iffa_error_set(IFFA_EINVAL, "%s:%ld: expected 'key = value'", path, lineno);
+			break;
+		}
+		*eq = '\0';
+		key = trim(key);
+		value = trim(eq + 1);
+		if (!*key || !*value) {
+			error = iffa_error_set(IFFA_EINVAL, "%s:%ld: expected 'key = value'", path, lineno);
+			break;
+		}
+		if ((error = iffa_analysis_set(a, key, value)) < 0) {
+			char msg[512];
+			snprintf(msg, sizeof(msg), "%s", iffa_error_last());
+			error = iffa_error_set(error, "%s:%ld: %s", path, lineno, msg);
+			break;
+		}
+	}
+	if (!error && ferror(f))
+		error = iffa_error_set(IFFA_EIO, "%s: read error", path);
+	free(line);
+	fclose(f);
+	return error;
+}
+
+int iffa_analysis_select(iffa_analysis *a, const char *list)
+{
+	uint8_t sel[64] = {0};
+	const char *p = list;
+
+	if (strcmp(list, "all") == 0) {
+		for (size_t i = 0; i < iffa_analyse__npasses; i++)
+			a->selected[i] = iffa_analyse__passes[i].run != NULL;
+		return 0;
+	}
+	for (;;) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p), i;
+
+		for (i = 0; i < iffa_analyse__npasses; i++) {
+			const char *name = iffa_analyse__passes[i].name;
+			if (iffa_analyse__passes[i].run && strlen(name) == n && strncmp(name, p, n) == 0)
+				break;
+		}
+		if (i == iffa_analyse__npasses || i >= sizeof(sel))
+			return iffa_error_set(IFFA_EINVAL, "unknown pass '%.*s'", (int)(n > 64 ? 64 : n), p);
+		sel[i] = 1;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	for (size_t i = 0; i < iffa_analyse__npasses; i++)
+		a->selected[i] = i < sizeof(sel) ? sel[i] : 0;
+	return 0;
+}
+
+size_t iffa_analysis_pass_count(void)
+{
+	return iffa_analyse__npasses - 1;
+}
+
+const char *iffa_analysis_pass_name(size_t i)
+{
+	return i + 1 < iffa_analyse__npasses ? iffa_analyse__passes[i + 1].name : NULL;
+}
+
+const iffa_analyse_params *iffa_analyse__own(const iffa_analysis *a)
+{
+	return a->values[0];
+}
+
+uint64_t iffa_analysis_seed(const iffa_analysis *a)
+{
+	return iffa_analyse__own(a)->seed;
+}
+
+void iffa_analyse__effective(void *out, const iffa_analysis *a, size_t pass)
+{
+	const iffa_pass_spec *ps = &iffa_analyse__passes[pass];
+
+	memcpy(out, a->values[pass], ps->size);
+	for (size_t j = 0; j < ps->nparams; j++)
+		if (ps->params[j].type == IFFA_PARAM_SEED && !a->set[pass][j] && pass != 0)
+			*(uint64_t *)(void *)((unsigned char *)out + ps->params[j].offset) =
+				iffa_analysis_seed(a);
+}
+
+/* Value of field `spec` of struct `base` as text (JSON-compatible for numbers). */
+static void value_text(char *out, size_t size, const void *base, const iffa_param_spec *spec)
+{
+	const unsigned char *field = (const unsigned char *)base + spec->offset;
+
+	switch (spec->type) {
+	case IFFA_PARAM_INT:
+		snprintf(out, size, "%d", *(const int *)(const void *)field);
+		break;
+	case IFFA_PARAM_REAL:
+		/* 15 digits give back any value typed with up to 15 */
+		snprintf(out, size, "%.15g", *(const double *)(const void *)field);
+		break;
+	case IFFA_PARAM_BOOL:
+		snprintf(out, size, "%s", *(const int *)(const void *)field ? "true" : "false");
+		break;
+	case IFFA_PARAM_SEED:
+		snprintf(out, size, "%" PRIu64, *(const uint64_t *)(const void *)field);
+		break;
+	case IFFA_PARAM_CHOICE:
+		choice_name(out, size, spec->choices, *(const int *)(const void *)field);
+		break;
+	case IFFA_PARAM_INT64:
+		snprintf(out, size, "%" PRId64, *(const int64_t *)(const void *)field);
+		break;
+	case IFFA_PARAM_DURATION: {
+		int64_t us = *(const int64_t *)(const void *)field, sec = us / 1000000;
+		if (us % 1000000)
+			snprintf(out, size, "%.6fs", (double)us / 1e6);
+		else if (sec && sec % 86400 == 0)
+			snprintf(out, size, "%" PRId64 "d", sec / 86400);
+		else if (sec && sec % 3600 == 0)
+			snprintf(out, size, "%" PRId64 "h", sec / 3600);
+		else if (sec && sec % 60 == 0)
+			snprintf(out, size, "%" PRId64 "m", sec / 60);
+		else
+			snprintf(out, size, "%" PRId64 "s", sec);
+		break;
+	}
+	}
+}
+
+size_t iffa_analysis_param_count(void)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < iffa_analyse__npasses; i++)
+		n += iffa_analyse__passes[i].nparams;
+	return n;
+}
+
+int iffa_analysis_param_get(iffa_analysis_param *out, const iffa_analysis *a, size_t k)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < iffa_analyse__npasses; i++) {
+		const iffa_pass_spec *ps = &iffa_analyse__passes[i];
+		if (k >= ps->nparams) {
+			k -= ps->nparams;
+			continue;
+		}
+		{
+			const iffa_param_spec *spec = &ps->params[k];
+			_Alignas(max_align_t) unsigned char eff[512];
+			out->key = spec->key;
+			out->type = type_names[spec->type];
+			out->choices = spec->type == IFFA_PARAM_CHOICE ? spec->choices : NULL;
+			out->doc = spec->doc;
+			if (ps->size <= sizeof(eff)) {
+				iffa_analyse__effective(eff, a, i);
+				value_text(out->value, sizeof(out->value), eff, spec);
+			}
+			value_text(out->def, sizeof(out->def), ps->defaults, spec);
+			return 0;
+		}
+	}
+	return iffa_error_set(IFFA_EINVAL, "no parameter %zu", k);
+}
+
+int iffa_analysis_params_json(char **out, const iffa_analysis *a)
+{
+	iffa_jsonbuf b = IFFA_JSONBUF_INIT;
+	int first = 1;
+
+	*out = NULL;
+	iffa_jsonbuf__puts(&b, "{\"passes\":[");
+	for (size_t i = 1; i < iffa_analyse__npasses; i++) {
+		if (!a->selected[i])
+			continue;
+		iffa_jsonbuf__puts(&b, first ? "" : ",");
+		iffa_jsonbuf__str(&b, iffa_analyse__passes[i].name);
+		first = 0;
+	}
+	iffa_jsonbuf__puts(&b, "]");
+	for (size_t i = 0; i < iffa_analyse__npasses; i++) {
+		const iffa_pass_spec *ps = &iffa_analyse__passes[i];
+		_Alignas(max_align_t) unsigned char eff[512];
+
+		if (i > 0 && !a->selected[i])
+			continue;
+		if (ps->size > sizeof(eff))
+			return iffa_error_set(IFFA_ERROR, "parameters of %s too large", ps->name);
+		iffa_analyse__effective(eff, a, i);
+		for (size_t j = 0; j < ps->nparams; j++) {
+			char v[64];
+			value_text(v, sizeof(v), eff, &ps->params[j]);
+			iffa_jsonbuf__puts(&b, ",");
+			iffa_jsonbuf__str(&b, ps->params[j].key);
+			iffa_jsonbuf__puts(&b, ":");
+			if (ps->params[j].type == IFFA_PARAM_CHOICE ||
+			    ps->params[j].type == IFFA_PARAM_DURATION)
+				iffa_jsonbuf__str(&b, v);
+			else
+				iffa_jsonbuf__puts(&b, v);
+		}
+	}
+	iffa_jsonbuf__puts(&b, "}");
+	if (b.oom) {
+		iffa_jsonbuf__dispose(&b);
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	}
+	*out = b.ptr;
+	return 0;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int iffa_analysis_run_passes(iffa_findings *out, const iffa_analysis *a, const iffa_flowgraph *g,
+			     iffa_db *db, FILE *progress)
+{
+	return iffa_analyse__run_passes(out, a, g, db, progress, NULL, NULL);
+}
+
+int iffa_analyse__run_passes(iffa_findings *out, const iffa_analysis *a, const iffa_flowgraph *g,
+			     iffa_db *db, FILE *progress, double *seconds, size_t *counts)
+{
+	for (size_t i = 1; i < iffa_analyse__npasses; i++) {
+		const iffa_pass_spec *ps = &iffa_analyse__passes[i];
+		_Alignas(max_align_t) unsigned char eff[512];
+		size_t before = iffa_findings_count(out);
+		double t0 = now_seconds();
+		int error;
+
+		if (!a->selected[i])
+			continue;
+		if (ps->size > sizeof(eff))
+			return iffa_error_set(IFFA_ERROR, "parameters of %s too large", ps->name);
+		iffa_analyse__effective(eff, a, i);
+		if ((error = ps->run(out, g, db, eff)) < 0) {
+			char msg[512];
+			snprintf(msg, sizeof(msg), "%s", iffa_error_last());
+			return iffa_error_set(error, "pass %s: %s", ps->name, msg);
+		}
+		if (seconds)
+			seconds[i] = now_seconds() - t0;
+		if (counts)
+			counts[i] = iffa_findings_count(out) - before;
+		if (progress)
+			fprintf(progress, "iffa: pass %s: %zu findings in %.3f s\n", ps->name,
+				iffa_findings_count(out) - before, now_seconds() - t0);
+	}
+	return 0;
+}

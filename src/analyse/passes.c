@@ -1,0 +1,188 @@
+/*
+ * The pass table: every pass `iffa analyse` can run, in running order,
+ * with the parameters a configuration file may set. To wire a pass:
+ * IFFA_PASS_ADAPTER(name, params_type) and one IFFA_PASS_ROW(name, type,
+ * defaults, rows), and one row per field in its parameter array
+ * (docs/ANALYSIS.md lists them; keep the two in step).
+ */
+#include <stddef.h>
+
+#include "analyse/analyse.h"
+
+/* A typed adapter, so the table needs no function-pointer casts. */
+#define IFFA_PASS_ADAPTER(name, type)                                                  \
+	static int run_##name(iffa_findings *out, const iffa_flowgraph *g, iffa_db *db,    \
+			      const void *params)                                          \
+	{                                                                                  \
+		(void)db;                                                                  \
+		return iffa_pass_##name(out, g, (const type *)params);                     \
+	}
+
+/* The same for a pass that reads tables of its own through the run's connection. */
+#define IFFA_PASS_ADAPTER_DB(name, type)                                               \
+	static int run_##name(iffa_findings *out, const iffa_flowgraph *g, iffa_db *db,    \
+			      const void *params)                                          \
+	{                                                                                  \
+		if (!db)                                                                   \
+			return iffa_error_set(IFFA_EINVAL, "pass " #name " reads the database "  \
+					      "and was given no connection");                \
+		return iffa_pass_##name(out, g, db, (const type *)params);                 \
+	}
+
+#define IFFA_PASS_ROW(name, type, defaults, rows)                                       \
+	{#name, run_##name, sizeof(type), &(defaults), rows, sizeof(rows) / sizeof(rows[0])}
+
+#define F(type, field) offsetof(type, field)
+
+/* ---- analyse: the run's own ---------------------------------------------- */
+
+static const iffa_analyse_params analyse_defaults = IFFA_ANALYSE_PARAMS_INIT;
+static const iffa_param_spec analyse_rows[] = {
+	{"analyse.seed", IFFA_PARAM_SEED, F(iffa_analyse_params, seed), 0, 0, NULL,
+	 "seed of the run; every randomised pass's seed follows it unless set"},
+	{"analyse.keep_parallel", IFFA_PARAM_BOOL, F(iffa_analyse_params, keep_parallel), 0, 1, NULL,
+	 "read one edge per flow instead of merging parallel flows"},
+};
+
+/* ---- clusters -------------------------------------------------------------- */
+
+IFFA_PASS_ADAPTER(clusters, iffa_clusters_params)
+static const iffa_clusters_params clusters_defaults = IFFA_CLUSTERS_PARAMS_INIT;
+static const iffa_param_spec clusters_rows[] = {
+	{"clusters.hops", IFFA_PARAM_INT, F(iffa_clusters_params, hops), 0, 10, NULL,
+	 "prune to vertices this many undirected hops from a source"},
+	{"clusters.expand_degree", IFFA_PARAM_INT, F(iffa_clusters_params, expand_degree), 1, 1e9,
+	 NULL, "pruning does not expand through vertices of higher degree"},
+	{"clusters.method", IFFA_PARAM_CHOICE, F(iffa_clusters_params, method), 0, 1,
+	 "leiden,multilevel", "community detection: Leiden (modularity) or multilevel"},
+	{"clusters.resolution", IFFA_PARAM_REAL, F(iffa_clusters_params, resolution), 1e-6, 1e6,
+	 NULL, "modularity resolution gamma"},
+	{"clusters.beta", IFFA_PARAM_REAL, F(iffa_clusters_params, beta), 1e-6, 1e3, NULL,
+	 "Leiden randomness"},
+	{"clusters.iterations", IFFA_PARAM_INT, F(iffa_clusters_params, iterations), -1, 1000,
+	 NULL, "Leiden iterations; -1 until stable"},
+	{"clusters.seed", IFFA_PARAM_SEED, F(iffa_clusters_params, seed), 0, 0, NULL,
+	 "igraph RNG seed for the communities"},
+	{"clusters.min_tie", IFFA_PARAM_REAL, F(iffa_clusters_params, min_tie), 1e-9, 1, NULL,
+	 "share of a member's XOF with the core that flags it"},
+	{"clusters.min_tie_xof", IFFA_PARAM_REAL, F(iffa_clusters_params, min_tie_xof), 0, 1e18,
+	 NULL, "and XOF with the core at least"},
+	{"clusters.core_rounds", IFFA_PARAM_INT, F(iffa_clusters_params, core_rounds), 0, 100,
+	 NULL, "rounds of core growth from the sources"},
+	{"clusters.min_source_xof", IFFA_PARAM_REAL, F(iffa_clusters_params, min_source_xof), 0,
+	 1e18, NULL, "XOF of source money a community needs to be reported"},
+	{"clusters.min_core", IFFA_PARAM_INT, F(iffa_clusters_params, min_core), 1, 1e9, NULL,
+	 "flagged members a reported community needs"},
+	{"clusters.max_evidence", IFFA_PARAM_INT, F(iffa_clusters_params, max_evidence), 1, 1e6,
+	 NULL, "evidence edges per cluster"},
+};
+
+/* ---- exposure -------------------------------------------------------------- */
+
+IFFA_PASS_ADAPTER(exposure, iffa_exposure_params)
+static const iffa_exposure_params exposure_defaults = IFFA_EXPOSURE_PARAMS_INIT;
+static const iffa_param_spec exposure_rows[] = {
+	{"exposure.threshold", IFFA_PARAM_REAL, F(iffa_exposure_params, threshold), 0, 1, NULL,
+	 "share of money from or to sources that flags a vertex"},
+	{"exposure.min_xof", IFFA_PARAM_REAL, F(iffa_exposure_params, min_xof), 0, 1e18, NULL,
+	 "and XOF from or to sources at least"},
+	{"exposure.damping", IFFA_PARAM_REAL, F(iffa_exposure_params, damping), 0.01, 0.99, NULL,
+	 "personalised PageRank damping"},
+	{"exposure.gold_affected", IFFA_PARAM_BOOL, F(iffa_exposure_params, gold_affected), 0, 1,
+	 NULL, "gold bought in affected zones is a source record"},
+	{"exposure.pool_party", IFFA_PARAM_BOOL, F(iffa_exposure_params, pool_party), 0, 1, NULL,
+	 "account level: one party's accounts pool their money"},
+	{"exposure.max_path", IFFA_PARAM_INT, F(iffa_exposure_params, max_path), 1, 1000, NULL,
+	 "edges in an explanation path at most"},
+	{"exposure.max_findings", IFFA_PARAM_INT, F(iffa_exposure_params, max_findings), 0, 1e9,
+	 NULL, "findings at most, highest first; 0 no limit"},
+};
+
+/* ---- typologies ------------------------------------------------------------ */
+
+#define DAYS(n) ((double)(n) * 86400)
+
+IFFA_PASS_ADAPTER(typologies, iffa_typologies_params)
+static const iffa_typologies_params typologies_defaults = IFFA_TYPOLOGIES_PARAMS_INIT;
+static const iffa_param_spec typologies_rows[] = {
+	{"typologies.threshold_mm", IFFA_PARAM_REAL, F(iffa_typologies_params, threshold_mm), 1,
+	 1e15, NULL, "mobile-money monitoring threshold, XOF"},
+	{"typologies.threshold_cash", IFFA_PARAM_REAL, F(iffa_typologies_params, threshold_cash), 1,
+	 1e15, NULL, "cash transaction report threshold, XOF"},
+	{"typologies.near_low", IFFA_PARAM_REAL, F(iffa_typologies_params, near_low), 0.01, 0.999,
+	 NULL, "a flow from near_low * T up to T is just under threshold T"},
+	{"typologies.fan_window", IFFA_PARAM_DURATION, F(iffa_typologies_params, fan_window), 60,
+	 DAYS(3660), NULL, "the just-under flows of one fan fall within this window"},
+	{"typologies.min_fan", IFFA_PARAM_INT, F(iffa_typologies_params, min_fan), 2, 1e6, NULL,
+	 "distinct small accounts in a fan at least"},
+	{"typologies.min_devotion", IFFA_PARAM_REAL, F(iffa_typologies_params, min_devotion), 0, 1,
+	 NULL, "share of a small account's flows with the hub for it to count"},
+	{"typologies.onward_window", IFFA_PARAM_DURATION, F(iffa_typologies_params, onward_window),
+	 0, DAYS(3660), NULL, "hub outflows followed this long after a fan-in"},
+	{"typologies.onward_share", IFFA_PARAM_REAL, F(iffa_typologies_params, onward_share), 0.01,
+	 1, NULL, "an outflow of this share of the fan names its beneficiary"},
+	{"typologies.min_cycle_len", IFFA_PARAM_INT, F(iffa_typologies_params, min_cycle_len), 2,
+	 12, NULL, "fewest edges in a reported cycle"},
+	{"typologies.max_cycle_len", IFFA_PARAM_INT, F(iffa_typologies_params, max_cycle_len), 2,
+	 12, NULL, "most edges in a reported cycle"},
+	{"typologies.cycle_window", IFFA_PARAM_DURATION, F(iffa_typologies_params, cycle_window),
+	 60, DAYS(3660), NULL, "first to last hop of a cycle within this"},
+	{"typologies.cycle_max_dwell", IFFA_PARAM_DURATION,
+	 F(iffa_typologies_params, cycle_max_dwell), 0, DAYS(3660), NULL,
+	 "money leaves each account of a cycle at most this long after it came"},
+	{"typologies.cycle_time_order", IFFA_PARAM_BOOL, F(iffa_typologies_params, cycle_time_order),
+	 0, 1, NULL, "a cycle's hops must be in time order"},
+	{"typologies.cycle_min_amount", IFFA_PARAM_REAL, F(iffa_typologies_params, cycle_min_amount),
+	 0, 1e18, NULL, "per-flow XOF of every hop of a cycle at least"},
+	{"typologies.cycle_min_retain", IFFA_PARAM_REAL, F(iffa_typologies_params, cycle_min_retain),
+	 0.01, 1, NULL, "each hop carries at least this share of the one before"},
+	{"typologies.cycle_max_grow", IFFA_PARAM_REAL, F(iffa_typologies_params, cycle_max_grow), 1,
+	 100, NULL, "and at most this multiple of it"},
+	{"typologies.cycle_min_devotion", IFFA_PARAM_REAL,
+	 F(iffa_typologies_params, cycle_min_devotion), 0, 1, NULL,
+	 "share of each ring account's inflows that came through the ring"},
+	{"typologies.cycle_max_repeats", IFFA_PARAM_INT, F(iffa_typologies_params, cycle_max_repeats),
+	 0, 1e9, NULL, "a ring turning more often is routine pooling; 0 no limit"},
+	{"typologies.owner_accounts", IFFA_PARAM_BOOL, F(iffa_typologies_params, owner_accounts), 0,
+	 1, NULL, "members also hold their owning party's other accounts"},
+	{"typologies.max_steps", IFFA_PARAM_INT64, F(iffa_typologies_params, max_steps), 1000, 1e15,
+	 NULL, "edges the cycle search looks at, at most (it says when it stops)"},
+};
+
+/* ---- gold ------------------------------------------------------------------ */
+
+IFFA_PASS_ADAPTER_DB(gold, iffa_gold_params)
+static const iffa_gold_params gold_defaults = IFFA_GOLD_PARAMS_INIT;
+static const iffa_param_spec gold_rows[] = {
+	{"gold.period_months", IFFA_PARAM_INT, F(iffa_gold_params, period_months), 1, 120, NULL,
+	 "length of a period in calendar months"},
+	{"gold.mass_tolerance", IFFA_PARAM_REAL, F(iffa_gold_params, mass_tolerance), 0, 100, NULL,
+	 "unexplained grams over this share of a trader's volume are reported"},
+	{"gold.mass_min_grams", IFFA_PARAM_REAL, F(iffa_gold_params, mass_min_grams), 0, 1e12, NULL,
+	 "and over this many grams"},
+	{"gold.mass_balance", IFFA_PARAM_BOOL, F(iffa_gold_params, mass_balance), 0, 1, NULL,
+	 "report mass-balance findings (off: records rarely cover the upstream)"},
+	{"gold.reference_price", IFFA_PARAM_REAL, F(iffa_gold_params, reference_price), 0, 1e12,
+	 NULL, "XOF per fine gram; 0: each period's median"},
+	{"gold.price_tolerance", IFFA_PARAM_REAL, F(iffa_gold_params, price_tolerance), 0, 10, NULL,
+	 "mean price this far off the reference is under- or over-invoicing"},
+	{"gold.min_levied_share", IFFA_PARAM_REAL, F(iffa_gold_params, min_levied_share), 0, 1,
+	 NULL, "share of grams from levied sites in affected zones that is reported"},
+	{"gold.levy_onward_share", IFFA_PARAM_REAL, F(iffa_gold_params, levy_onward_share), 0.01, 1,
+	 NULL, "a levy taker's transfer of this share of its levies names the recipient"},
+	{"gold.owner_accounts", IFFA_PARAM_BOOL, F(iffa_gold_params, owner_accounts), 0, 1, NULL,
+	 "members also hold their owning party's other accounts"},
+};
+
+/* ---- the table ------------------------------------------------------------- */
+
+const iffa_pass_spec iffa_analyse__passes[] = {
+	{"analyse", NULL, sizeof(iffa_analyse_params), &analyse_defaults, analyse_rows,
+	 sizeof(analyse_rows) / sizeof(analyse_rows[0])},
+	IFFA_PASS_ROW(clusters, iffa_clusters_params, clusters_defaults, clusters_rows),
+	IFFA_PASS_ROW(exposure, iffa_exposure_params, exposure_defaults, exposure_rows),
+	IFFA_PASS_ROW(typologies, iffa_typologies_params, typologies_defaults, typologies_rows),
+	IFFA_PASS_ROW(gold, iffa_gold_params, gold_defaults, gold_rows),
+};
+
+const size_t iffa_analyse__npasses = sizeof(iffa_analyse__passes) / sizeof(iffa_analyse__passes[0]);

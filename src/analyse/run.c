@@ -1,0 +1,254 @@
+/*
+ * An analysis run from start to end, and its record in analysis_run:
+ *
+ *   1. INSERT the run (status 'running', every parameter value, window,
+ *      seed, code version, OS user) and take a session-level advisory
+ *      lock on (IFFA_ANALYSE__LOCK_TEXT, id) for as long as it runs;
+ *   2. read the flow graph (its own REPEATABLE READ snapshot);
+ *   3. run the passes;
+ *   4. BEGIN; findings and members; status 'completed', row counts and
+ *      end time; COMMIT.
+ *
+ * A failure at any step after 1 marks the run 'failed' with the error,
+ * reconnecting once if the connection was lost. If the server cannot be
+ * reached at all, the row stays 'running' without its lock, which readers
+ * report as abandoned: a run that did not complete never looks complete.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "analyse/analyse.h"
+#include "core/jsonbuf.h"
+#include "core/osuser.h"
+#include "db/db.h"
+#include "iffa/ingest.h"
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void stage(const iffa_analyse_options *o, const char *what)
+{
+	if (o->stage)
+		o->stage(o->stage_payload, what);
+	if (o->progress)
+		fprintf(o->progress, "iffa: analyse: %s\n", what);
+}
+
+/* The window bound as ISO text, or NULL when open. */
+static const char *bound_text(char *buf, size_t size, int64_t t, int64_t open)
+{
+	if (t == open || iffa_flowgraph_time_format(buf, size, t) < 0)
+		return NULL;
+	return buf;
+}
+
+static int insert_run(int64_t *out, iffa_db *db, const iffa_analysis *a, const iffa_analyse_options *o)
+{
+	char *params = NULL, from[32], to[32], seed[32], user[256];
+	iffa_jsonbuf pj = IFFA_JSONBUF_INIT;
+	const char *p[7];
+	PGresult *res = NULL;
+	int error;
+
+	if ((error = iffa_analysis_params_json(&params, a)) < 0)
+		return error;
+	/* the window and level belong to the values used too */
+	iffa_jsonbuf__put(&pj, params, strlen(params) - 1);
+	iffa_jsonbuf__printf(&pj, ",\"level\":\"%s\",\"from\":",
+			     o->level == IFFA_LEVEL_PARTY ? "party" : "account");
+	iffa_jsonbuf__str(&pj, bound_text(from, sizeof(from), o->from, IFFA_TIME_MIN));
+	iffa_jsonbuf__puts(&pj, ",\"to\":");
+	iffa_jsonbuf__str(&pj, bound_text(to, sizeof(to), o->to, IFFA_TIME_MAX));
+	iffa_jsonbuf__puts(&pj, "}");
+	free(params);
+	if (pj.oom) {
+		iffa_jsonbuf__dispose(&pj);
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	}
+	snprintf(seed, sizeof(seed), "%lld", (long long)iffa_analysis_seed(a));
+	iffa_core__os_user(user, sizeof(user));
+	p[0] = o->level == IFFA_LEVEL_PARTY ? "party" : "account";
+	p[1] = bound_text(from, sizeof(from), o->from, IFFA_TIME_MIN);
+	p[2] = bound_text(to, sizeof(to), o->to, IFFA_TIME_MAX);
+	p[3] = pj.ptr;
+	p[4] = seed; /* bigint: a seed above 2^63 is stored as its two's complement */
+	p[5] = iffa_version();
+	p[6] = user;
+	error = iffa_db__query(&res, db, "recording the analysis run",
+			       "INSERT INTO analysis_run (level, data_from, data_to, params, seed,"
+			       " code_version, os_user) VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7)"
+			       " RETURNING id",
+			       7, p);
+	iffa_jsonbuf__dispose(&pj);
+	if (error < 0)
+		return error;
+	*out = atoll(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
+static int lock_run(iffa_db *db, int64_t run, int take)
+{
+	char id[32];
+	const char *p[1] = {id};
+
+	snprintf(id, sizeof(id), "%lld", (long long)run);
+	return iffa_db__exec(db, take ? "locking the analysis run" : "unlocking the analysis run",
+			     take ? "SELECT pg_advisory_lock(" IFFA_ANALYSE__LOCK_TEXT ", " IFFA_ANALYSE__LOCK_RUN ")"
+				  : "SELECT pg_advisory_unlock(" IFFA_ANALYSE__LOCK_TEXT ", " IFFA_ANALYSE__LOCK_RUN ")",
+			     1, p);
+}
+
+static int row_counts(char **out, const iffa_flowgraph *g, const double *seconds,
+		      const size_t *counts, double ingest_s)
+{
+	iffa_jsonbuf b = IFFA_JSONBUF_INIT;
+	int64_t flows = 0;
+	int first = 1;
+
+	for (igraph_integer_t e = 0; e < iffa_flowgraph_edge_count(g); e++)
+		flows += iffa_flowgraph_edge_flows(g, e);
+	iffa_jsonbuf__printf(&b, "{\"vertices\":%lld,\"edges\":%lld,\"flows\":%lld,\"records\":{",
+			     (long long)iffa_flowgraph_vertex_count(g),
+			     (long long)iffa_flowgraph_edge_count(g), (long long)flows);
+	for (int k = 0; k < IFFA_KIND_COUNT; k++)
+		iffa_jsonbuf__printf(&b, "%s\"%s\":%lld", k ? "," : "",
+				     iffa_record_kind_name((iffa_record_kind)k),
+				     (long long)iffa_flowgraph_record_count(g, (iffa_record_kind)k));
+	iffa_jsonbuf__puts(&b, "},\"findings\":{");
+	for (size_t i = 1; i < iffa_analyse__npasses; i++) {
+		if (counts[i] == (size_t)-1)
+			continue;
+		iffa_jsonbuf__printf(&b, "%s\"%s\":%zu", first ? "" : ",", iffa_analyse__passes[i].name,
+				     counts[i]);
+		first = 0;
+	}
+	iffa_jsonbuf__printf(&b, "},\"seconds\":{\"ingest\":%.3f", ingest_s);
+	for (size_t i = 1; i < iffa_analyse__npasses; i++)
+		if (counts[i] != (size_t)-1)
+			iffa_jsonbuf__printf(&b, ",\"%s\":%.3f", iffa_analyse__passes[i].name, seconds[i]);
+	iffa_jsonbuf__puts(&b, "}}");
+	if (b.oom) {
+		iffa_jsonbuf__dispose(&b);
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	}
+	*out = b.ptr;
+	return 0;
+}
+
+/* Mark the run failed with `message`; reconnect once if the connection is gone. */
+static void mark_failed(iffa_db *db, int64_t run, const char *message)
+{
+	PGconn *c = iffa_db_conn(db);
+	char id[32];
+	const char *p[2];
+	PGresult *res;
+	int reset = PQstatus(c) != CONNECTION_OK;
+
+	if (reset)
+		PQreset(c);
+	if (PQstatus(c) != CONNECTION_OK)
+		return;
+	if (PQtransactionStatus(c) != PQTRANS_IDLE)
+		PQclear(PQexec(c, "ROLLBACK"));
+	snprintf(id, sizeof(id), "%lld", (long long)run);
+	p[0] = id;
+	p[1] = message;
+	res = PQexecParams(c,
+			   "UPDATE analysis_run SET status = 'failed', error = $2,"
+			   " finished_at = clock_timestamp() WHERE id = $1 AND status = 'running'",
+			   2, NULL, p, NULL, NULL, 0);
+	PQclear(res);
+	/* a new session holds no lock; the old one's went with it */
+	if (!reset)
+		lock_run(db, run, 0);
+}
+
+int iffa_analyse(int64_t *out_run, iffa_db *db, const iffa_analysis *a,
+		 const iffa_analyse_options *opts)
+{
+	iffa_analyse_options o = IFFA_ANALYSE_OPTIONS_INIT;
+	iffa_ingest_options io = IFFA_INGEST_OPTIONS_INIT;
+	iffa_flowgraph *g = NULL;
+	iffa_findings *f = NULL;
+	double seconds[64], t0, ingest_s;
+	size_t counts[64];
+	char *rc = NULL, id[32];
+	int64_t run = 0;
+	int error;
+
+	*out_run = 0;
+	if (opts)
+		o = *opts;
+	if (iffa_analyse__npasses > 64)
+		return iffa_error_set(IFFA_ERROR, "too many passes");
+	for (size_t i = 0; i < 64; i++) {
+		seconds[i] = 0;
+		counts[i] = (size_t)-1;
+	}
+	if ((error = insert_run(&run, db, a, &o)) < 0)
+		return error;
+	*out_run = run;
+	snprintf(id, sizeof(id), "%lld", (long long)run);
+	if ((error = lock_run(db, run, 1)) < 0)
+		goto fail;
+
+	stage(&o, "ingest");
+	io.level = o.level;
+	io.from = o.from;
+	io.to = o.to;
+	io.keep_parallel = iffa_analyse__own(a)->keep_parallel;
+	io.progress = o.progress;
+	t0 = now_seconds();
+	if ((error = iffa_ingest(&g, db, &io)) < 0)
+		goto fail;
+	ingest_s = now_seconds() - t0;
+
+	stage(&o, "passes");
+	if ((error = iffa_findings_new(&f)) < 0 ||
+	    (error = iffa_analyse__run_passes(f, a, g, db, o.progress, seconds, counts)) < 0)
+		goto fail;
+	iffa_findings_sort(f);
+	if ((error = row_counts(&rc, g, seconds, counts, ingest_s)) < 0)
+		goto fail;
+
+	stage(&o, "store");
+	if ((error = iffa_db__exec(db, "storing findings", "BEGIN", 0, NULL)) < 0)
+		goto fail;
+	if ((error = iffa_analyse__store(db, run, f, g)) < 0)
+		goto fail;
+	{
+		const char *p[2] = {id, rc};
+		if ((error = iffa_db__exec(db, "completing the analysis run",
+					   "UPDATE analysis_run SET status = 'completed',"
+					   " finished_at = clock_timestamp(), row_counts = $2::jsonb"
+					   " WHERE id = $1",
+					   2, p)) < 0)
+			goto fail;
+	}
+	if ((error = iffa_db__exec(db, "committing the findings", "COMMIT", 0, NULL)) < 0)
+		goto fail;
+	lock_run(db, run, 0);
+	stage(&o, "completed");
+	goto done;
+fail:
+	{
+		char msg[1024];
+		snprintf(msg, sizeof(msg), "%s", iffa_error_last());
+		mark_failed(db, run, msg);
+		/* the caller sees the first failure, not what marking it did */
+		iffa_error_set(error, "%s", msg);
+	}
+done:
+	free(rc);
+	iffa_findings_free(f);
+	iffa_flowgraph_free(g);
+	return error;
+}

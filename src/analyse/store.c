@@ -1,0 +1,325 @@
+/*
+ * Storing findings: graph ids become database keys, refs and names (read
+ * with one parameterised query per table for the vertices involved), and
+ * each finding one `finding` row with its evidence as a JSON array of
+ * edges plus its `finding_member` rows. Findings go in batches, each one
+ * INSERT ... SELECT over a JSON parameter (no SQL text from data).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyse/analyse.h"
+#include "core/jsonbuf.h"
+#include "db/db.h"
+#include "graph/flowgraph.h"
+
+/* Findings per INSERT statement. */
+#define BATCH 1000
+
+typedef struct {
+	char *ref;   /* account.ref or party.ref */
+	char *name;  /* party name (the owner's for an account), "" when none */
+} label;
+
+typedef struct {
+	const iffa_flowgraph *g;
+	int32_t *slot;   /* per vertex: index in labels, -1 */
+	label *labels;
+	size_t n;
+} labels;
+
+static void labels_dispose(labels *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->labels[i].ref);
+		free(l->labels[i].name);
+	}
+	free(l->labels);
+	free(l->slot);
+}
+
+static void mark(labels *l, igraph_integer_t v)
+{
+	if (v >= 0 && v < l->g->nv && l->slot[v] < 0)
+		l->slot[v] = (int32_t)l->n++;
+}
+
+/* Fetch refs and names of the accounts (party = 0) or parties whose vertices are marked. */
+static int fetch(labels *l, iffa_db *db, int party)
+{
+	const iffa_flowgraph *g = l->g;
+	iffa_jsonbuf ids = IFFA_JSONBUF_INIT;
+	PGresult *res = NULL;
+	const char *params[1];
+	int error, any = 0;
+
+	iffa_jsonbuf__puts(&ids, "{");
+	for (igraph_integer_t v = 0; v < g->nv; v++) {
+		if (l->slot[v] < 0 || (int)(g->vkey[v] & 1) != party)
+			continue;
+		iffa_jsonbuf__printf(&ids, "%s%lld", any ? "," : "", (long long)(g->vkey[v] >> 1));
+		any = 1;
+	}
+	iffa_jsonbuf__puts(&ids, "}");
+	if (ids.oom) {
+		iffa_jsonbuf__dispose(&ids);
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	}
+	if (!any) {
+		iffa_jsonbuf__dispose(&ids);
+		return 0;
+	}
+	params[0] = ids.ptr;
+	error = iffa_db__query(
+		&res, db, party ? "reading party names" : "reading account refs",
+		party ? "SELECT id, ref, name FROM party WHERE id = ANY($1::bigint[])"
+		      : "SELECT a.id, a.ref, coalesce(p.name, '') FROM account a "
+			"LEFT JOIN party p ON p.id = a.party_id WHERE a.id = ANY($1::bigint[])",
+		1, params);
+	iffa_jsonbuf__dispose(&ids);
+	if (error < 0)
+		return error;
+	for (int i = 0; i < PQntuples(res); i++) {
+		long long id = atoll(PQgetvalue(res, i, 0));
+		igraph_integer_t v = iffa_flowgraph__lookup(g, party ? IFFA_KEY_PARTY(id) : IFFA_KEY_ACCOUNT(id));
+		label *lb;
+		if (v < 0 || l->slot[v] < 0)
+			continue;
+		lb = &l->labels[l->slot[v]];
+		free(lb->ref);
+		free(lb->name);
+		lb->ref = strdup(PQgetvalue(res, i, 1));
+		lb->name = strdup(PQgetvalue(res, i, 2));
+		if (!lb->ref || !lb->name) {
+			PQclear(res);
+			return iffa_error_set(IFFA_ENOMEM, "out of memory");
+		}
+	}
+	PQclear(res);
+	return 0;
+}
+
+static int labels_load(labels *l, iffa_db *db, const iffa_findings *f, const iffa_flowgraph *g)
+{
+	const igraph_t *ig = &g->graph;
+	int error;
+
+	memset(l, 0, sizeof(*l));
+	l->g = g;
+	if (!(l->slot = malloc(((size_t)g->nv + 1) * sizeof(*l->slot))))
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	for (igraph_integer_t v = 0; v < g->nv; v++)
+		l->slot[v] = -1;
+	for (size_t i = 0; i < iffa_findings_count(f); i++) {
+		const iffa_finding *fd = iffa_findings_get(f, i);
+		if (fd->subject_type == IFFA_SUBJECT_PARTY || fd->subject_type == IFFA_SUBJECT_ACCOUNT)
+			mark(l, fd->subject);
+		for (size_t k = 0; k < fd->nmembers; k++)
+			mark(l, fd->members[k]);
+		for (size_t k = 0; k < fd->nevidence; k++) {
+			mark(l, IGRAPH_FROM(ig, fd->evidence[k]));
+			mark(l, IGRAPH_TO(ig, fd->evidence[k]));
+		}
+	}
+	if (!(l->labels = calloc(l->n + 1, sizeof(*l->labels))))
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	if ((error = fetch(l, db, 0)) < 0 || (error = fetch(l, db, 1)) < 0)
+		return error;
+	return 0;
+}
+
+/* ref of v, or "account 12" when the database had none (deleted since). */
+static const char *ref_of(const labels *l, igraph_integer_t v, char *buf, size_t size)
+{
+	const label *lb = l->slot[v] >= 0 ? &l->labels[l->slot[v]] : NULL;
+
+	if (lb && lb->ref)
+		return lb->ref;
+	snprintf(buf, size, "%s %lld", (l->g->vkey[v] & 1) ? "party" : "account",
+		 (long long)(l->g->vkey[v] >> 1));
+	return buf;
+}
+
+static const char *name_of(const labels *l, igraph_integer_t v)
+{
+	const label *lb = l->slot[v] >= 0 ? &l->labels[l->slot[v]] : NULL;
+
+	return lb && lb->name ? lb->name : "";
+}
+
+static void vertex_label(iffa_jsonbuf *b, const labels *l, igraph_integer_t v)
+{
+	char buf[48];
+	const char *name = name_of(l, v);
+
+	iffa_jsonbuf__puts(b, ref_of(l, v, buf, sizeof(buf)));
+	if (*name) {
+		iffa_jsonbuf__puts(b, " (");
+		iffa_jsonbuf__puts(b, name);
+		iffa_jsonbuf__puts(b, ")");
+	}
+}
+
+static void json_vertex(iffa_jsonbuf *b, const labels *l, const char *side, igraph_integer_t v)
+{
+	char buf[48], key[16];
+
+	snprintf(key, sizeof(key), "%s", side);
+	iffa_jsonbuf__kv(b, key, ref_of(l, v, buf, sizeof(buf)));
+	snprintf(key, sizeof(key), "%s_name", side);
+	iffa_jsonbuf__puts(b, ",");
+	iffa_jsonbuf__kv(b, key, name_of(l, v));
+	iffa_jsonbuf__printf(b, ",\"%s_type\":\"%s\",\"%s_id\":%lld", side,
+			     (l->g->vkey[v] & 1) ? "party" : "account", side,
+			     (long long)(l->g->vkey[v] >> 1));
+}
+
+static void json_edge(iffa_jsonbuf *b, const labels *l, igraph_integer_t e)
+{
+	const iffa_flowgraph *g = l->g;
+	char t1[32], t2[32];
+
+	if (iffa_flowgraph_time_format(t1, sizeof(t1), g->efirst[e]) < 0)
+		snprintf(t1, sizeof(t1), "?");
+	if (iffa_flowgraph_time_format(t2, sizeof(t2), g->elast[e]) < 0)
+		snprintf(t2, sizeof(t2), "?");
+	iffa_jsonbuf__puts(b, "{");
+	json_vertex(b, l, "from", IGRAPH_FROM(&g->graph, e));
+	iffa_jsonbuf__puts(b, ",");
+	json_vertex(b, l, "to", IGRAPH_TO(&g->graph, e));
+	iffa_jsonbuf__printf(b, ",\"amount_xof\":%.2f,\"flows\":%lld,\"first\":\"%s\",\"last\":\"%s\","
+			     "\"channel\":\"%s\",\"kind\":\"%s\",\"record\":",
+			     isfinite(g->eamount[e]) ? g->eamount[e] : 0.0, (long long)g->eflows[e], t1,
+			     t2, iffa_channel_name((iffa_channel)g->echannel[e]),
+			     iffa_record_kind_name((iffa_record_kind)g->ekind[e]));
+	if (g->erecord[e] >= 0)
+		iffa_jsonbuf__printf(b, "%lld}", (long long)g->erecord[e]);
+	else
+		iffa_jsonbuf__puts(b, "null}");
+}
+
+static const char *subject_type_name(iffa_subject_type t)
+{
+	switch (t) {
+	case IFFA_SUBJECT_PARTY:
+		return "party";
+	case IFFA_SUBJECT_ACCOUNT:
+		return "account";
+	case IFFA_SUBJECT_CLUSTER:
+		return "cluster";
+	default:
+		return "path";
+	}
+}
+
+static void json_finding(iffa_jsonbuf *b, const labels *l, const iffa_finding *fd)
+{
+	const iffa_flowgraph *g = l->g;
+	const igraph_t *ig = &g->graph;
+	int vertex = fd->subject_type == IFFA_SUBJECT_PARTY || fd->subject_type == IFFA_SUBJECT_ACCOUNT;
+	iffa_jsonbuf lab = IFFA_JSONBUF_INIT;
+
+	if (vertex && fd->subject >= 0 && fd->subject < g->nv) {
+		vertex_label(&lab, l, fd->subject);
+	} else if (fd->subject_type == IFFA_SUBJECT_CLUSTER && fd->nmembers > 0) {
+		iffa_jsonbuf__printf(&lab, "%zu members: ", fd->nmembers);
+		for (size_t k = 0; k < fd->nmembers && k < 3; k++) {
+			iffa_jsonbuf__puts(&lab, k ? ", " : "");
+			vertex_label(&lab, l, fd->members[k]);
+		}
+		if (fd->nmembers > 3)
+			iffa_jsonbuf__puts(&lab, ", ...");
+	} else {
+		vertex_label(&lab, l, IGRAPH_FROM(ig, fd->evidence[0]));
+		iffa_jsonbuf__puts(&lab, " -> ");
+		vertex_label(&lab, l, IGRAPH_TO(ig, fd->evidence[fd->nevidence - 1]));
+	}
+	iffa_jsonbuf__puts(b, "{");
+	iffa_jsonbuf__kv(b, "pass", fd->pass);
+	iffa_jsonbuf__puts(b, ",");
+	iffa_jsonbuf__kv(b, "kind", fd->kind);
+	iffa_jsonbuf__puts(b, ",");
+	iffa_jsonbuf__kv(b, "subject_type", subject_type_name(fd->subject_type));
+	if (vertex && fd->subject >= 0 && fd->subject < g->nv)
+		iffa_jsonbuf__printf(b, ",\"subject_id\":%lld", (long long)(g->vkey[fd->subject] >> 1));
+	iffa_jsonbuf__puts(b, ",");
+	iffa_jsonbuf__kv(b, "subject_label", lab.ptr ? lab.ptr : "");
+	iffa_jsonbuf__printf(b, ",\"score\":%.17g,", isfinite(fd->score) ? fd->score : 0.0);
+	iffa_jsonbuf__kv(b, "reason", fd->reason);
+	iffa_jsonbuf__puts(b, ",\"evidence\":[");
+	for (size_t k = 0; k < fd->nevidence; k++) {
+		iffa_jsonbuf__puts(b, k ? "," : "");
+		json_edge(b, l, fd->evidence[k]);
+	}
+	iffa_jsonbuf__puts(b, "],\"members\":[");
+	for (size_t k = 0; k < fd->nmembers; k++) {
+		igraph_integer_t v = fd->members[k];
+		const char *role = v == fd->subject ? "subject"
+				   : (g->vflags[v] & (IFFA_VERTEX_DESIGNATED | IFFA_VERTEX_ARMED_GROUP))
+					   ? "source"
+					   : "member";
+		iffa_jsonbuf__puts(b, k ? ",{" : "{");
+		if (g->vkey[v] & 1) {
+			iffa_jsonbuf__printf(b, "\"party_id\":%lld", (long long)(g->vkey[v] >> 1));
+		} else {
+			iffa_jsonbuf__printf(b, "\"account_id\":%lld", (long long)(g->vkey[v] >> 1));
+			if (g->vparty[v] >= 0)
+				iffa_jsonbuf__printf(b, ",\"party_id\":%lld", (long long)g->vparty[v]);
+		}
+		iffa_jsonbuf__printf(b, ",\"role\":\"%s\"}", role);
+	}
+	iffa_jsonbuf__puts(b, "]}");
+	if (lab.oom)
+		b->oom = 1;
+	iffa_jsonbuf__dispose(&lab);
+}
+
+static const char insert_sql[] =
+	"WITH input AS MATERIALIZED ("
+	" SELECT nextval(pg_get_serial_sequence('finding', 'id')) AS id, t.f"
+	" FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(f, ord) ORDER BY t.ord),"
+	" ins AS (INSERT INTO finding (id, run_id, pass, kind, subject_type, subject_id,"
+	"  subject_label, score, reason, evidence)"
+	"  SELECT id, $1::bigint, f->>'pass', f->>'kind', f->>'subject_type',"
+	"  (f->>'subject_id')::bigint, f->>'subject_label', (f->>'score')::float8,"
+	"  f->>'reason', f->'evidence' FROM input)"
+	" INSERT INTO finding_member (finding_id, party_id, account_id, role)"
+	" SELECT i.id, (m->>'party_id')::bigint, (m->>'account_id')::bigint, m->>'role'"
+	" FROM input i, jsonb_array_elements(i.f->'members') AS m";
+
+int iffa_analyse__store(iffa_db *db, int64_t run, const iffa_findings *f, const iffa_flowgraph *g)
+{
+	labels l;
+	iffa_jsonbuf b = IFFA_JSONBUF_INIT;
+	char runtext[32];
+	size_t n = iffa_findings_count(f);
+	int error;
+
+	if ((error = labels_load(&l, db, f, g)) < 0)
+		goto done;
+	snprintf(runtext, sizeof(runtext), "%lld", (long long)run);
+	for (size_t start = 0; start < n; start += BATCH) {
+		const char *params[2];
+		iffa_jsonbuf__clear(&b);
+		iffa_jsonbuf__puts(&b, "[");
+		for (size_t i = start; i < n && i < start + BATCH; i++) {
+			iffa_jsonbuf__puts(&b, i > start ? "," : "");
+			json_finding(&b, &l, iffa_findings_get(f, i));
+		}
+		iffa_jsonbuf__puts(&b, "]");
+		if (b.oom) {
+			error = iffa_error_set(IFFA_ENOMEM, "out of memory for findings");
+			goto done;
+		}
+		params[0] = runtext;
+		params[1] = b.ptr;
+		if ((error = iffa_db__exec(db, "storing findings", insert_sql, 2, params)) < 0)
+			goto done;
+	}
+done:
+	iffa_jsonbuf__dispose(&b);
+	labels_dispose(&l);
+	return error;
+}

@@ -1,0 +1,169 @@
+/*
+ * Least privilege on the real server: each group role of sql/006 can do its
+ * job and is refused what it must not do, and audit_log cannot be changed
+ * or deleted by anyone, the owner included.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "support/testdb.h"
+
+static const char *roles[] = {"loader", "analyst", "screener", "reader", "auditor"};
+#define NROLES (sizeof(roles) / sizeof(roles[0]))
+
+static char owner_ci[128];
+
+/* A login role t_role_<name> in group iffa_<name> (roles are cluster-wide). */
+static void make_logins(iffa_db *owner)
+{
+	for (size_t i = 0; i < NROLES; i++) {
+		char sql[512];
+		PGresult *res;
+
+		snprintf(sql, sizeof(sql),
+			 "DO $$ BEGIN CREATE ROLE t_role_%s LOGIN IN ROLE iffa_%s; "
+			 "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$",
+			 roles[i], roles[i]);
+		res = PQexec(iffa_db_conn(owner), sql);
+		cr_assert_eq(PQresultStatus(res), PGRES_COMMAND_OK, "%s",
+			     PQerrorMessage(iffa_db_conn(owner)));
+		PQclear(res);
+	}
+}
+
+static iffa_db *connect_as(const char *role)
+{
+	char ci[200];
+
+	snprintf(ci, sizeof(ci), "%s user=t_role_%s", owner_ci, role);
+	return testdb_connect(ci);
+}
+
+/* Run `sql`; return its SQLSTATE ("" on success) in a static buffer. */
+static const char *attempt(iffa_db *db, const char *sql)
+{
+	static char state[8];
+	PGresult *res = PQexec(iffa_db_conn(db), sql);
+	ExecStatusType st = PQresultStatus(res);
+
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+		state[0] = '\0';
+	} else {
+		const char *s = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		snprintf(state, sizeof(state), "%s", s ? s : "?????");
+	}
+	PQclear(res);
+	return state;
+}
+
+#define REFUSED(db, sql) \
+	cr_assert_str_eq(attempt((db), (sql)), "42501", "expected a refusal: %s", (sql))
+#define ALLOWED(db, sql) \
+	cr_assert_str_eq(attempt((db), (sql)), "", "expected success: %s: %s", (sql), \
+			 PQerrorMessage(iffa_db_conn(db)))
+
+static void load(iffa_db *db, iffa_load_kind kind, const char *file)
+{
+	iffa_load_options o = IFFA_LOAD_OPTIONS_INIT;
+	iffa_load_result r;
+
+	iffa_load_result_init(&r);
+	cr_assert_eq(iffa_load_file(&r, db, kind, testdb_resource(file), &o), 0, "%s: %s", file,
+		     r.errors_count ? r.errors[0].message : iffa_error_last());
+	cr_assert_gt(r.rows_loaded, 0);
+	iffa_load_result_dispose(&r);
+}
+
+Test(db_roles, each_role_does_its_job_and_is_refused_the_rest)
+{
+	iffa_db *owner, *loader, *analyst, *screener, *reader, *auditor;
+
+	testdb_fresh(owner_ci, sizeof(owner_ci), "t_db_roles", 1);
+	owner = testdb_connect(owner_ci);
+	make_logins(owner);
+
+	/* The loader loads records (partitions made on its behalf) and lists. */
+	loader = connect_as("loader");
+	load(loader, IFFA_LOAD_PARTY, "load/party.csv");
+	load(loader, IFFA_LOAD_ACCOUNT, "load/account.csv");
+	load(loader, IFFA_LOAD_FX_RATE, "load/fx_rate.csv");
+	load(loader, IFFA_LOAD_TRANSFER, "load/transfer.csv");
+	{
+		iffa_lists_import_result r;
+		memset(&r, 0, sizeof(r));
+		cr_assert_eq(iffa_lists_import(&r, loader, testdb_resource("lists/un-sample-v1.xml"),
+					       NULL), 0, "%s", iffa_error_last());
+	}
+	/* ... and cannot read what the analysis and screening produced. */
+	REFUSED(loader, "SELECT count(*) FROM finding");
+	REFUSED(loader, "SELECT count(*) FROM analysis_run");
+	REFUSED(loader, "SELECT count(*) FROM audit_log");
+	REFUSED(loader, "UPDATE transfer SET amount = amount + 1");
+	REFUSED(loader, "DELETE FROM party");
+
+	/* The analyst reads records and writes runs, never source records. */
+	analyst = connect_as("analyst");
+	ALLOWED(analyst, "SELECT count(*) FROM transfer");
+	ALLOWED(analyst, "INSERT INTO analysis_run (level, code_version) VALUES ('account', 'test')");
+	ALLOWED(analyst, "UPDATE analysis_run SET status = 'completed', finished_at = now()");
+	REFUSED(analyst, "UPDATE transfer SET amount = amount + 1");
+	REFUSED(analyst, "DELETE FROM transfer");
+	REFUSED(analyst, "INSERT INTO party (ref, kind, name, supplier, source) "
+			 "VALUES ('X', 'person', 'X', 'ML', 'x')");
+	REFUSED(analyst, "DELETE FROM finding");
+
+	/* The screener screens, and its request lands in the audit log. */
+	screener = connect_as("screener");
+	{
+		iffa_screener *s = NULL;
+		iffa_screen_request q;
+		iffa_screen_result r;
+		memset(&q, 0, sizeof(q));
+		q.name = "Iyad ag Ghaly";
+		cr_assert_eq(iffa_screener_new(&s, screener, NULL), 0, "%s", iffa_error_last());
+		cr_assert_eq(iffa_screener_screen(&r, s, &q, 1), 0, "%s", iffa_error_last());
+		cr_assert_gt(r.audit_id, 0);
+		iffa_screen_result_dispose(&r);
+		iffa_screener_free(s);
+	}
+	REFUSED(screener, "SELECT detail FROM audit_log");
+	REFUSED(screener, "SELECT count(*) FROM finding");
+	REFUSED(screener, "INSERT INTO list_entry (list_id, reference, entry_kind, name) "
+			  "VALUES (1, 'X', 'entity', 'X')");
+
+	/* The reader reads findings and cannot write them. */
+	reader = connect_as("reader");
+	ALLOWED(reader, "SELECT count(*) FROM finding");
+	REFUSED(reader, "INSERT INTO analysis_run (level, code_version) VALUES ('account', 'x')");
+	REFUSED(reader, "SELECT count(*) FROM transfer");
+	REFUSED(reader, "SELECT count(*) FROM audit_log");
+
+	/* The auditor reads the log and nothing it could change. */
+	auditor = connect_as("auditor");
+	cr_assert_geq(testdb_scalar(auditor, "SELECT count(*) FROM audit_log WHERE command = 'load' "
+					     "AND db_role = 't_role_loader'"), 4);
+	cr_assert_geq(testdb_scalar(auditor, "SELECT count(*) FROM audit_log WHERE command = 'screen' "
+					     "AND db_role = 't_role_screener'"), 1);
+	REFUSED(auditor, "SELECT count(*) FROM transfer");
+	REFUSED(auditor, "INSERT INTO audit_log (command) VALUES ('forged')");
+
+	/* Nobody changes the schema or the audit log; the owner is stopped by the trigger. */
+	iffa_db *all[] = {loader, analyst, screener, reader, auditor};
+	for (size_t i = 0; i < NROLES; i++) {
+		REFUSED(all[i], "UPDATE audit_log SET command = 'x'");
+		REFUSED(all[i], "DELETE FROM audit_log");
+		REFUSED(all[i], "TRUNCATE audit_log");
+		REFUSED(all[i], "ALTER TABLE party ADD COLUMN note text");
+		REFUSED(all[i], "CREATE TABLE t_forbidden (x int)");
+		REFUSED(all[i], "DROP TABLE finding");
+	}
+	REFUSED(owner, "UPDATE audit_log SET command = 'x'");
+	REFUSED(owner, "DELETE FROM audit_log");
+	REFUSED(owner, "TRUNCATE audit_log");
+	cr_assert_gt(testdb_scalar(owner, "SELECT count(*) FROM audit_log"), 0);
+
+	for (size_t i = 0; i < NROLES; i++)
+		iffa_db_free(all[i]);
+	iffa_db_free(owner);
+}
