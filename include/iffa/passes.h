@@ -438,11 +438,22 @@ typedef struct {
 				        holder (money moves between them freely); 1 */
 	int owner_accounts;        /**< with same_owner: a member holder brings all its
 				        accounts, not only those its flows touched; 1 */
+	/* Relay chains: money handed on whole from holder to holder across
+	 * borders, whether or not a source is known (layering). */
+	int relay_min_hops;        /**< hops a relay chain has at least; 0 turns the search
+				        off; 4 */
+	int relay_max_hops;        /**< hops followed at most (1..32); 8 */
+	int relay_min_borders;     /**< border crossings (changes of country along the
+				        chain) at least; 2 */
+	double relay_min_amount;   /**< XOF the first hop moves at least; 2,000,000 */
+	double relay_min_retained; /**< share of the first hop's money the chain still
+				        carries at its end; 0.8 */
+	int64_t relay_dwell;       /**< longest wait at a holder of the chain; 2 days */
 } iffa_paths_params;
 
 #define IFFA_PATHS_PARAMS_INIT \
 	{IFFA_PATHS_FROM_ALL, 30 * IFFA_PATHS_DAY, 7 * IFFA_PATHS_DAY, 6, 500000.0, 0.05, 0.5, \
-	 16, 20000, 5, 1, 1}
+	 16, 20000, 5, 1, 1, 4, 8, 2, 2000000.0, 0.8, 2 * IFFA_PATHS_DAY}
 
 /**
  * The paths pass: walks from every source (see IFFA_PATHS_FROM_*), keeps
@@ -457,7 +468,14 @@ typedef struct {
  *   - one finding per corridor (the sequence of countries): kind
  *     "corridor", subject IFFA_SUBJECT_CLUSTER (-1), score the XOF of its
  *     paths in millions, evidence the edges of its corridor_top largest
- *     paths, members theirs.
+ *     paths, members theirs;
+ *   - one finding per relay chain (with relay_min_hops > 0): kind
+ *     "relay_chain", subject IFFA_SUBJECT_PATH (-1), money that went on
+ *     nearly whole (relay_min_retained) through at least relay_min_hops
+ *     hops, each within relay_dwell of the one before, across at least
+ *     relay_min_borders borders, from any flow of relay_min_amount or
+ *     more; score the XOF carried in millions, evidence the hops' edges,
+ *     members every holder along it.
  *
  * Time complexity: O(|V| + |E|) to index, plus O(X log X) per source for
  * X = max_expansions at worst (docs/ANALYSIS.md has figures).

@@ -211,6 +211,18 @@ static const iffa_param_spec paths_rows[] = {
 	 "a holder is a member when the path's money is this share of its inflow"},
 	{"paths.corridor_top", IFFA_PARAM_SIZE, F(iffa_paths_params, corridor_top), 1, 1e6, NULL,
 	 "paths given as evidence of a corridor"},
+	{"paths.relay_min_hops", IFFA_PARAM_INT, F(iffa_paths_params, relay_min_hops), 0, 32, NULL,
+	 "relay chains: hops at least; 0 no relay search"},
+	{"paths.relay_max_hops", IFFA_PARAM_INT, F(iffa_paths_params, relay_max_hops), 1, 32, NULL,
+	 "relay chains: hops followed at most"},
+	{"paths.relay_min_borders", IFFA_PARAM_INT, F(iffa_paths_params, relay_min_borders), 0, 31,
+	 NULL, "relay chains: changes of country at least"},
+	{"paths.relay_min_amount", IFFA_PARAM_REAL, F(iffa_paths_params, relay_min_amount), 0, 1e18,
+	 NULL, "relay chains: XOF the first hop moves at least"},
+	{"paths.relay_min_retained", IFFA_PARAM_REAL, F(iffa_paths_params, relay_min_retained), 0,
+	 1, NULL, "relay chains: share of the first hop's money carried to the end"},
+	{"paths.relay_dwell", IFFA_PARAM_DURATION, F(iffa_paths_params, relay_dwell), 0,
+	 DAYS(3660), NULL, "relay chains: longest wait at a holder"},
 };
 
 /* ---- intermediaries -------------------------------------------------------- */

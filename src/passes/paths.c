@@ -723,6 +723,17 @@ static int report_corridors(iffa_findings *out, reported *all, size_t n, const i
 
 int iffa_paths__check(const iffa_paths_params *p)
 {
+	if (p->relay_min_hops < 0 || p->relay_min_hops > 32 || p->relay_max_hops < 1 ||
+	    p->relay_max_hops > 32 || p->relay_min_borders < 0 || !(p->relay_min_amount >= 0) ||
+	    !(p->relay_min_retained >= 0) || p->relay_min_retained > 1 || p->relay_dwell < 0)
+		return iffa_error_set(IFFA_EINVAL,
+				      "paths relay parameters out of range: relay_min_hops %d (0..32), "
+				      "relay_max_hops %d (1..32), relay_min_borders %d (>= 0), "
+				      "relay_min_amount %g (>= 0), relay_min_retained %g (0..1), "
+				      "relay_dwell %lld µs (>= 0)",
+				      p->relay_min_hops, p->relay_max_hops, p->relay_min_borders,
+				      p->relay_min_amount, p->relay_min_retained,
+				      (long long)p->relay_dwell);
 	if (p->dwell < 0 || p->grace < 0 || p->max_hops < 1 || p->max_hops > 32 || !(p->min_amount >= 0) ||
 	    !(p->min_fraction >= 0) || p->min_fraction > 1 || !(p->member_share >= 0) ||
 	    p->member_share > 1 || p->max_paths < 1 || p->max_expansions < 1 ||
@@ -811,6 +822,152 @@ int iffa_paths__walk(iffa_paths__walked *out, const iffa_flowgraph *g, const iff
 	return error;
 }
 
+
+/* ------------------------------------------------------------------ */
+/* Relay chains                                                        */
+/* ------------------------------------------------------------------ */
+
+static int by_hops_then_amount(const void *a, const void *b)
+{
+	const iffa_route *x = *(const iffa_route *const *)a, *y = *(const iffa_route *const *)b;
+
+	if (x->nhops != y->nhops)
+		return x->nhops > y->nhops ? -1 : 1;
+	return x->amount > y->amount ? -1 : x->amount < y->amount;
+}
+
+/*
+ * Transfers each made of flows within `dwell` of one another: an edge
+ * merging months of trade between two accounts is no relay, whatever its
+ * first and last times allow the walk.
+ */
+static int burst(const iffa_flowgraph *g, const igraph_integer_t *edges, size_t n, int64_t dwell)
+{
+	for (size_t i = 0; i < n; i++)
+		if (g->ekind[edges[i]] != IFFA_KIND_TRANSFER ||
+		    g->elast[edges[i]] - g->efirst[edges[i]] > dwell)
+			return 0;
+	return 1;
+}
+
+/*
+ * Relay chains: the same walk (walk.c), from every flow of at least
+ * relay_min_amount, with no holding decay and a fraction bound of
+ * relay_min_retained, so a path exists only where each holder passed the
+ * money on nearly whole within relay_dwell of receiving it, in proportion
+ * to what else it received then. Chains of relay_min_hops hops or more
+ * that change country relay_min_borders times or more, made of
+ * transfers (records and gold lots have passes of their own) whose flows
+ * came within relay_dwell of one another, are reported, longest first; a chain whose first hop lies on one reported already is
+ * a tail of it and is not reported again.
+ *
+ * This finds layering whoever started it: the flows need not come from a
+ * known source. What ordinary trade does that looks alike (border
+ * merchants carrying goods money over the border in two or three quick
+ * hops, a hawala transfer through two brokers) is shorter; the hop floor
+ * is what tells them apart (docs/ANALYSIS.md, "Paths").
+ *
+ * Time complexity: O(|V| + |E|) to index, plus a walk per flow of
+ * relay_min_amount or more (most end at their first hop: nothing of the
+ * amount leaves soon after), at most max_expansions flows each.
+ */
+static int report_relays(iffa_findings *out, const iffa_flowgraph *g, const iffa_paths_params *p)
+{
+	iffa_walk *w = NULL;
+	iffa_walk_paths found;
+	iffa_walk_limits lim;
+	iffa_routes rs;
+	sourcevec src;
+	const iffa_route **order = NULL;
+	uint8_t *used = NULL;
+	idvec ev = {0}, mem = {0};
+	int error;
+
+	memset(&found, 0, sizeof(found));
+	memset(&rs, 0, sizeof(rs));
+	memset(&src, 0, sizeof(src));
+	if (p->relay_min_hops == 0 || g->ne == 0)
+		return 0;
+	if ((error = iffa_walk__new(&w, g, IFFA_WALK_FORWARD, p->same_owner)) < 0)
+		goto done;
+	for (igraph_integer_t e = 0; e < g->ne && !error; e++)
+		if (g->ekind[e] == IFFA_KIND_TRANSFER && g->eamount[e] >= p->relay_min_amount &&
+		    iffa_walk__edge_usable(w, e))
+			error = push_source(&src, e, g->eamount[e], 0, 0);
+	if (error)
+		goto done;
+	lim.dwell = p->relay_dwell;
+	lim.grace = p->relay_dwell;
+	lim.max_hops = p->relay_max_hops;
+	lim.min_amount = 0;
+	lim.min_fraction = p->relay_min_retained;
+	lim.max_paths = 1;
+	lim.max_expansions = p->max_expansions;
+	if ((error = iffa_walk__run(&found, w, src.v, src.n, &lim, NULL)) < 0 ||
+	    (error = iffa_routes__merge(&rs, w, &found)) < 0)
+		goto done;
+	iffa_walk__paths_dispose(&found);
+	order = malloc((rs.n ? rs.n : 1) * sizeof(*order));
+	used = calloc((size_t)g->ne, 1);
+	if (!order || !used) {
+		error = iffa_error_set(IFFA_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < rs.n; i++)
+		order[i] = &rs.routes[i];
+	iffa_sort__(order, rs.n, sizeof(*order), by_hops_then_amount);
+	for (size_t i = 0; i < rs.n && !error; i++) {
+		const iffa_route *r = order[i];
+		const iffa_route_hop *h0 = &rs.hops[r->hop0], *hn = h0 + r->nhops - 1;
+		char amount[32], first[32], corridor[IFFA_ROUTE_MAX_COUNTRIES * 5 + 1], span[32];
+		int seen = 1;
+
+		if (r->nhops < (uint32_t)p->relay_min_hops ||
+		    r->ncountries < (uint32_t)p->relay_min_borders + 1)
+			continue;
+		for (size_t q = h0->e0; q < h0->e1; q++)
+			seen &= used[rs.edges[q]];
+		if (seen || !burst(g, rs.edges + h0->e0, hn->e1 - h0->e0, p->relay_dwell))
+			continue;
+		ev.n = mem.n = 0;
+		for (size_t q = h0->e0; q < hn->e1 && !error; q++) {
+			used[rs.edges[q]] = 1;
+			error = push_id(&ev, rs.edges[q]);
+		}
+		error = error ? error
+			      : push_holder(&mem, w, r->start, p->owner_accounts, rs.edges + h0->e0,
+					    h0->e1 - h0->e0, 0);
+		for (uint32_t k = 0; k < r->nhops && !error; k++) {
+			const iffa_route_hop *h = h0 + k;
+			error = push_holder(&mem, w, h->holder, p->owner_accounts, rs.edges + h->e0,
+					    h->e1 - h->e0, 1);
+		}
+		if (error)
+			break;
+		iffa_paths__format_xof(amount, sizeof(amount), r->amount);
+		iffa_paths__format_xof(first, sizeof(first), h0->moved);
+		corridor_text(corridor, sizeof(corridor), r);
+		span_text(span, sizeof(span), hn->hi - h0->lo);
+		error = iffa_findings_add(out, "paths", "relay_chain", IFFA_SUBJECT_PATH, -1,
+					  r->amount / 1e6, ev.v, ev.n, mem.v, mem.n,
+					  "%s XOF of %s relayed on through %u hops %s across %s "
+					  "(%u border%s), each holder passing it on within %.0f h",
+					  amount, first, r->nhops, span, corridor,
+					  r->ncountries - 1, r->ncountries == 2 ? "" : "s",
+					  (double)p->relay_dwell / 3.6e9);
+	}
+done:
+	iffa_walk__paths_dispose(&found);
+	iffa_routes__dispose(&rs);
+	iffa_walk__free(w);
+	free(src.v);
+	free(order);
+	free(used);
+	free(ev.v);
+	free(mem.v);
+	return error;
+}
+
 int iffa_pass_paths(iffa_findings *out, const iffa_flowgraph *g, const iffa_paths_params *p)
 {
 	iffa_paths_params defaults = IFFA_PATHS_PARAMS_INIT;
@@ -848,6 +1005,8 @@ int iffa_pass_paths(iffa_findings *out, const iffa_flowgraph *g, const iffa_path
 	}
 	if (!error)
 		error = report_corridors(out, all, nall, g, p);
+	if (!error)
+		error = report_relays(out, g, p);
 	for (int m = 0; m < 2; m++) {
 		iffa_paths__walked_dispose(&walked[m]);
 		iffa_routes__dispose(&routes[m]);
