@@ -447,13 +447,13 @@ typedef struct {
 				        chain) at least; 2 */
 	double relay_min_amount;   /**< XOF the first hop moves at least; 2,000,000 */
 	double relay_min_retained; /**< share of the first hop's money the chain still
-				        carries at its end; 0.8 */
+				        carries at its end; 0.6 */
 	int64_t relay_dwell;       /**< longest wait at a holder of the chain; 2 days */
 } iffa_paths_params;
 
 #define IFFA_PATHS_PARAMS_INIT \
 	{IFFA_PATHS_FROM_ALL, 30 * IFFA_PATHS_DAY, 7 * IFFA_PATHS_DAY, 6, 500000.0, 0.05, 0.5, \
-	 16, 20000, 5, 1, 1, 4, 8, 2, 2000000.0, 0.8, 2 * IFFA_PATHS_DAY}
+	 16, 20000, 5, 1, 1, 4, 8, 2, 2000000.0, 0.6, 2 * IFFA_PATHS_DAY}
 
 /**
  * The paths pass: walks from every source (see IFFA_PATHS_FROM_*), keeps

@@ -856,9 +856,11 @@ static int burst(const iffa_flowgraph *g, const igraph_integer_t *edges, size_t 
  * relay_min_retained, so a path exists only where each holder passed the
  * money on nearly whole within relay_dwell of receiving it, in proportion
  * to what else it received then. Chains of relay_min_hops hops or more
- * that change country relay_min_borders times or more, made of
- * transfers (records and gold lots have passes of their own) whose flows
- * came within relay_dwell of one another, are reported, longest first; a chain whose first hop lies on one reported already is
+ * that change country relay_min_borders times or more are reported,
+ * longest first, each cut before its first hop that is not a burst of
+ * transfers (records and gold lots have passes of their own; a merged
+ * edge whose flows lie further apart than relay_dwell is trade, not a
+ * relay); a chain whose first hop lies on one reported already is
  * a tail of it and is not reported again.
  *
  * This finds layering whoever started it: the flows need not come from a
@@ -871,6 +873,10 @@ static int burst(const iffa_flowgraph *g, const igraph_integer_t *edges, size_t 
  * relay_min_amount or more (most end at their first hop: nothing of the
  * amount leaves soon after), at most max_expansions flows each.
  */
+/* Paths kept per relay walk: an ordinary payment that happens to follow
+ * the chain's money may be the largest path; the chain is among the next. */
+#define RELAY_PATHS 4
+
 static int report_relays(iffa_findings *out, const iffa_flowgraph *g, const iffa_paths_params *p)
 {
 	iffa_walk *w = NULL;
@@ -901,7 +907,7 @@ static int report_relays(iffa_findings *out, const iffa_flowgraph *g, const iffa
 	lim.max_hops = p->relay_max_hops;
 	lim.min_amount = 0;
 	lim.min_fraction = p->relay_min_retained;
-	lim.max_paths = 1;
+	lim.max_paths = RELAY_PATHS;
 	lim.max_expansions = p->max_expansions;
 	if ((error = iffa_walk__run(&found, w, src.v, src.n, &lim, NULL)) < 0 ||
 	    (error = iffa_routes__merge(&rs, w, &found)) < 0)
@@ -917,43 +923,54 @@ static int report_relays(iffa_findings *out, const iffa_flowgraph *g, const iffa
 		order[i] = &rs.routes[i];
 	iffa_sort__(order, rs.n, sizeof(*order), by_hops_then_amount);
 	for (size_t i = 0; i < rs.n && !error; i++) {
-		const iffa_route *r = order[i];
-		const iffa_route_hop *h0 = &rs.hops[r->hop0], *hn = h0 + r->nhops - 1;
+		iffa_route r = *order[i];
+		const iffa_route_hop *h0 = &rs.hops[r.hop0], *hn;
 		char amount[32], first[32], corridor[IFFA_ROUTE_MAX_COUNTRIES * 5 + 1], span[32];
 		int seen = 1;
 
-		if (r->nhops < (uint32_t)p->relay_min_hops ||
-		    r->ncountries < (uint32_t)p->relay_min_borders + 1)
+		/* the chain up to its first hop that is not a burst of transfers */
+		for (r.nhops = 0; r.nhops < order[i]->nhops; r.nhops++) {
+			const iffa_route_hop *h = h0 + r.nhops;
+			if (!burst(g, rs.edges + h->e0, h->e1 - h->e0, p->relay_dwell))
+				break;
+		}
+		if (r.nhops < (uint32_t)p->relay_min_hops)
+			continue;
+		hn = h0 + r.nhops - 1;
+		route_countries(&r, &rs, w, g);
+		if (r.ncountries < (uint32_t)p->relay_min_borders + 1)
 			continue;
 		for (size_t q = h0->e0; q < h0->e1; q++)
 			seen &= used[rs.edges[q]];
-		if (seen || !burst(g, rs.edges + h0->e0, hn->e1 - h0->e0, p->relay_dwell))
+		if (seen)
 			continue;
+		if (r.nhops < order[i]->nhops)
+			r.amount = hn->carried;
 		ev.n = mem.n = 0;
 		for (size_t q = h0->e0; q < hn->e1 && !error; q++) {
 			used[rs.edges[q]] = 1;
 			error = push_id(&ev, rs.edges[q]);
 		}
 		error = error ? error
-			      : push_holder(&mem, w, r->start, p->owner_accounts, rs.edges + h0->e0,
+			      : push_holder(&mem, w, r.start, p->owner_accounts, rs.edges + h0->e0,
 					    h0->e1 - h0->e0, 0);
-		for (uint32_t k = 0; k < r->nhops && !error; k++) {
+		for (uint32_t k = 0; k < r.nhops && !error; k++) {
 			const iffa_route_hop *h = h0 + k;
 			error = push_holder(&mem, w, h->holder, p->owner_accounts, rs.edges + h->e0,
 					    h->e1 - h->e0, 1);
 		}
 		if (error)
 			break;
-		iffa_paths__format_xof(amount, sizeof(amount), r->amount);
+		iffa_paths__format_xof(amount, sizeof(amount), r.amount);
 		iffa_paths__format_xof(first, sizeof(first), h0->moved);
-		corridor_text(corridor, sizeof(corridor), r);
+		corridor_text(corridor, sizeof(corridor), &r);
 		span_text(span, sizeof(span), hn->hi - h0->lo);
 		error = iffa_findings_add(out, "paths", "relay_chain", IFFA_SUBJECT_PATH, -1,
-					  r->amount / 1e6, ev.v, ev.n, mem.v, mem.n,
+					  r.amount / 1e6, ev.v, ev.n, mem.v, mem.n,
 					  "%s XOF of %s relayed on through %u hops %s across %s "
 					  "(%u border%s), each holder passing it on within %.0f h",
-					  amount, first, r->nhops, span, corridor,
-					  r->ncountries - 1, r->ncountries == 2 ? "" : "s",
+					  amount, first, r.nhops, span, corridor,
+					  r.ncountries - 1, r.ncountries == 2 ? "" : "s",
 					  (double)p->relay_dwell / 3.6e9);
 	}
 done:
