@@ -390,6 +390,112 @@ Test(passes_paths, parameters_out_of_range_are_refused)
 	iffa_flowgraph_free(g);
 }
 
+
+/*
+ * Relay chains. O (ML) pays H1 (ML) 10 M at 0 h; H1 pays H2 (SN) 9.85 M at
+ * 3 h, H2 pays H3 (ML) 9.7 M at 6 h, H3 pays D (SN) 9.55 M at 9 h: no
+ * source anywhere, four hops, three borders, each holder passing on all it
+ * received (share 1) within hours. The chain carries its last hop, 9.55 M.
+ * Its tails (from H1, from H2) are three hops or fewer and are not reported.
+ */
+static iffa_flowgraph *relay(int aggregate, double third_hop_at, double hops)
+{
+	iffa_flowgraph *g = tg_new(IFFA_LEVEL_ACCOUNT, aggregate);
+	igraph_integer_t o = tg_account(g, 1, IFFA_ACCOUNT_BANK, "ML", 1, 0);
+	igraph_integer_t h1 = tg_account(g, 2, IFFA_ACCOUNT_BANK, "ML", 2, 0);
+	igraph_integer_t h2 = tg_account(g, 3, IFFA_ACCOUNT_MOBILE_MONEY, "SN", 3, 0);
+	igraph_integer_t h3 = tg_account(g, 4, IFFA_ACCOUNT_BANK, "ML", 4, 0);
+	igraph_integer_t d = tg_account(g, 5, IFFA_ACCOUNT_BANK, "SN", 5, 0);
+
+	tg_flow(g, o, h1, 10e6, 0, IFFA_CHANNEL_BANK, IFFA_KIND_TRANSFER, 1);
+	tg_flow(g, h1, h2, 9.85e6, 3, IFFA_CHANNEL_MOBILE_MONEY, IFFA_KIND_TRANSFER, 2);
+	tg_flow(g, h2, h3, 9.7e6, third_hop_at, IFFA_CHANNEL_MOBILE_MONEY, IFFA_KIND_TRANSFER, 3);
+	if (hops >= 4)
+		tg_flow(g, h3, d, 9.55e6, third_hop_at + 3, IFFA_CHANNEL_BANK, IFFA_KIND_TRANSFER, 4);
+	tg_finish(g);
+	return g;
+}
+
+Test(passes_paths, a_relay_across_borders_is_found_without_any_source)
+{
+	iffa_flowgraph *g = relay(0, 6, 4);
+	const iffa_finding *r;
+	iffa_findings *f = run_paths(g, NULL);
+
+	cr_assert_eq(tg_count(f, "relay_chain"), 1);
+	cr_assert_eq(tg_count(f, "cross_border_path"), 0, "no source, no source path");
+	r = tg_find(f, "relay_chain", -1);
+	cr_assert_eq(r->subject_type, IFFA_SUBJECT_PATH);
+	cr_assert_float_eq(r->score, 9.55, 1e-9, "carries %g M", r->score);
+	cr_assert_eq(r->nevidence, 4);
+	cr_assert_eq(r->evidence[0], tg_edge(g, 0, 1, 0));
+	cr_assert_eq(r->evidence[3], tg_edge(g, 3, 4, 9));
+	for (igraph_integer_t v = 0; v < 5; v++)
+		cr_assert(tg_member(r, v), "vertex %lld", (long long)v);
+	cr_assert(strstr(r->reason, "9.6 M XOF of 10.0 M relayed on through 4 hops over 9 h across "
+				    "ML\u2192SN\u2192ML\u2192SN (3 borders)"),
+		  "%s", r->reason);
+	iffa_findings_free(f);
+	iffa_flowgraph_free(g);
+}
+
+Test(passes_paths, three_quick_hops_over_the_border_are_trade_not_a_relay)
+{
+	iffa_flowgraph *g = relay(0, 6, 3);
+	iffa_findings *f = run_paths(g, NULL);
+
+	cr_assert_eq(tg_count(f, "relay_chain"), 0);
+	iffa_findings_free(f);
+	iffa_flowgraph_free(g);
+}
+
+/* H2 holds the money 72 h, past relay_dwell (48 h): the chain breaks there. */
+Test(passes_paths, a_relay_held_past_its_dwell_time_breaks)
+{
+	iffa_flowgraph *g = relay(0, 3 + 72, 4);
+	iffa_paths_params p = IFFA_PATHS_PARAMS_INIT;
+	iffa_findings *f = run_paths(g, NULL);
+
+	cr_assert_eq(tg_count(f, "relay_chain"), 0);
+	iffa_findings_free(f);
+	/* with a longer dwell it is one chain again; with relay_min_hops 0 none is looked for */
+	p.relay_dwell = 4 * IFFA_PATHS_DAY;
+	f = run_paths(g, &p);
+	cr_assert_eq(tg_count(f, "relay_chain"), 1);
+	iffa_findings_free(f);
+	p.relay_min_hops = 0;
+	f = run_paths(g, &p);
+	cr_assert_eq(tg_count(f, "relay_chain"), 0);
+	iffa_findings_free(f);
+	iffa_flowgraph_free(g);
+}
+
+/*
+ * On an aggregated graph H2 -> H3 also carries a payment a month later:
+ * the merged edge spans 30 days, which is trade between the two, not a
+ * burst; the chain is cut before it and is too short to report.
+ */
+Test(passes_paths, a_merged_edge_spanning_months_is_not_a_relay_hop)
+{
+	iffa_flowgraph *g = tg_new(IFFA_LEVEL_ACCOUNT, 1);
+	igraph_integer_t v[5];
+	const char *cc[5] = {"ML", "ML", "SN", "ML", "SN"};
+	iffa_findings *f;
+
+	for (int i = 0; i < 5; i++)
+		v[i] = tg_account(g, i + 1, IFFA_ACCOUNT_BANK, cc[i], i + 1, 0);
+	tg_flow(g, v[0], v[1], 10e6, 0, IFFA_CHANNEL_BANK, IFFA_KIND_TRANSFER, 1);
+	tg_flow(g, v[1], v[2], 9.85e6, 3, IFFA_CHANNEL_BANK, IFFA_KIND_TRANSFER, 2);
+	tg_flow(g, v[2], v[3], 9.7e6, 6, IFFA_CHANNEL_BANK, IFFA_KIND_TRANSFER, 3);
+	tg_flow(g, v[2], v[3], 2e6, 6 + 30 * 24, IFFA_CHANNEL_BANK, IFFA_KIND_TRANSFER, 5);
+	tg_flow(g, v[3], v[4], 9.55e6, 9, IFFA_CHANNEL_BANK, IFFA_KIND_TRANSFER, 4);
+	tg_finish(g);
+	f = run_paths(g, NULL);
+	cr_assert_eq(tg_count(f, "relay_chain"), 0);
+	iffa_findings_free(f);
+	iffa_flowgraph_free(g);
+}
+
 /*
  * Trace out of A and into D on the first test's chain: the same route
  * either way, hops in the order the money moved.
