@@ -10,7 +10,10 @@
 #   eval "$(tools/pg.sh start build-R/pg --fast)"   # or any cluster
 #   tools/eval/issue3.sh [--seeds "201 202 203 204 205"] \
 #       [--camouflage "0.0 0.3 1.0"] [--transfers 20000] [--iffa build-R/iffa] \
-#       [--keep DIR] [--set KEY=VALUE ...]
+#       [--keep DIR] [--set KEY=VALUE ...] [--passes LIST]
+#
+# --set and --passes go to `iffa analyse` (to measure a change of a default,
+# or what some passes do without the others).
 #
 # Exit 0 when the bar holds in every run, 1 when it does not. Needs jq.
 set -euo pipefail
@@ -30,6 +33,7 @@ while [ $# -gt 0 ]; do
 	--iffa) iffa=$2; shift 2 ;;
 	--keep) keep=$2; shift 2 ;;
 	--set) sets+=(--set "$2"); shift 2 ;;
+	--passes) sets+=(--passes "$2"); shift 2 ;;
 	*) echo "issue3.sh: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
