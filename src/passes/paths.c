@@ -699,7 +699,7 @@ static int report_corridors(iffa_findings *out, reported *all, size_t n, const i
 			const iffa_route *r = all[q].r;
 			const iffa_route_hop *h0 = &all[q].rs->hops[r->hop0];
 			for (size_t e = h0->e0; e < h0[r->nhops - 1].e1 && !error; e++)
-				error = push_id(&ev, all[q].rs->edges[e]);
+				error = push_new(&ev, all[q].rs->edges[e]); /* paths share hops */
 			if (!error)
 				error = route_members(&mem, all[q].rs, r, all[q].w, p);
 		}
