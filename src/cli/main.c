@@ -24,6 +24,7 @@ static const iffa_cli_command commands[] = {
 	{"summary", iffa_cmd_summary, "read the flow graph and summarise it", iffa_cmd_summary_usage},
 	{"lists", iffa_cmd_lists, "import sanctions lists and show their versions", iffa_cmd_lists_usage},
 	{"screen", iffa_cmd_screen, "screen counterparties against the sanctions lists", iffa_cmd_screen_usage},
+	{"trace", iffa_cmd_trace, "follow the money out of or into one account or party", iffa_cmd_trace_usage},
 	{"analyse", iffa_cmd_analyse, "run the analysis passes and record their findings",
 	 iffa_cmd_analyse_usage},
 	{"findings", iffa_cmd_findings, "list the findings of an analysis run", iffa_cmd_findings_usage},
