@@ -38,7 +38,7 @@
 extern "C" {
 #endif
 
-/* ---- clusters and exposure (wt-analyse) -------------------------------- */
+/* ---- clusters and exposure (src/passes/clusters.c, exposure.c) ------- */
 
 /** Parameters of the clusters pass (defaults in IFFA_CLUSTERS_PARAMS_INIT). */
 typedef struct {
