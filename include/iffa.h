@@ -17,5 +17,7 @@
 #include "iffa/analyse.h"
 #include "iffa/crypto.h"
 #include "iffa/share.h"
+#include "iffa/export.h"
+#include "iffa/report.h"
 
 #endif

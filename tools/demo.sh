@@ -2,7 +2,8 @@
 # Runs iffa's main job on the bundled demo scenario (graphs/demo): installs
 # the Debian packages it needs (as root), builds, starts a private
 # PostgreSQL cluster in var/pg, creates the schema, loads every file and
-# prints the flow-graph summary. Running it again loads nothing twice.
+# prints the flow-graph summary, analyses, exports a case and writes a
+# signed quarterly report in var/demo. Running it again loads nothing twice.
 #
 #   tools/demo.sh [DIR]   DIR defaults to graphs/demo
 set -euo pipefail
@@ -41,6 +42,21 @@ if [ -n "$run" ] && [ -f "$data/truth.csv" ]; then
 	"$iffa" evaluate "$run" --truth "$data/truth.csv"
 fi
 
+# What leaves the tool: the case around the designated group for Gephi or
+# networkx, and the signed periodic report of the last quarter (one run per
+# quarter, so the report can say what changed since the one before).
+demo_out="$root/var/demo"
+mkdir -p "$demo_out"
+period=${IFFA_DEMO_PERIOD:-2025-Q4}
+echo
+"$iffa" case export P-000238 --hops 2 --format graphml --out "$demo_out/case-P-000238.graphml"
+"$iffa" analyse --from 2025-07-01 --to 2025-10-01 >/dev/null
+"$iffa" analyse --from 2025-10-01 --to 2026-01-01 >/dev/null
+[ -f "$demo_out/fiu.key" ] || "$iffa" keygen --out "$demo_out/fiu.key" >/dev/null
+rm -rf "$demo_out/report-$period"
+"$iffa" report --period "$period" --out "$demo_out/report-$period" --key "$demo_out/fiu.key"
+"$iffa" verify "$demo_out/report-$period" --pubkey "$demo_out/fiu.key.pub"
+
 # Screening: the UN consolidated list as published, then three counterparties:
 # one listed under another spelling, one ordinary trader, and one whose name
 # is clear but whose account paid the account of a designated party (QDi.316):
@@ -53,4 +69,5 @@ echo
 echo
 echo "The demo database keeps running. To use it from this shell:"
 echo "  eval \"\$(tools/pg.sh env)\"; build/iffa --help"
+echo "The report: $demo_out/report-$period/report.html (and report.pdf where Chromium is installed)"
 echo "To stop it: tools/pg.sh stop"

@@ -5,7 +5,11 @@
 set -euo pipefail
 
 packages=(gcc make libc6-dev cmake pkg-config libigraph-dev libpq-dev libssl-dev
-	libcriterion-dev libxml2-dev postgresql postgresql-client python3 openssl)
+	libcriterion-dev libxml2-dev postgresql postgresql-client python3 openssl
+	python3-networkx chromium)
+# python3-networkx reads case exports back in the tests (GraphML, GEXF);
+# chromium prints reports to PDF and renders them to PNG for the render
+# check (about 30 s to install on the 2-core machine).
 
 missing=()
 for p in "${packages[@]}"; do

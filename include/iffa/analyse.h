@@ -66,8 +66,9 @@ const char *iffa_analysis_pass_name(size_t i);
 /** One parameter, as the registry describes it. Strings are static. */
 typedef struct {
 	const char *key;      /**< "pass.name" */
-	const char *type;     /**< "int", "real", "bool", "seed" or "choice" */
-	const char *choices;  /**< for "choice": the names, comma-separated; else NULL */
+	const char *type;     /**< "int", "real", "bool", "seed", "choice", "duration",
+				   "int64", "size" or "flags" */
+	const char *choices;  /**< for "choice" and "flags": the names, comma-separated; else NULL */
 	const char *doc;      /**< one line */
 	char value[64];       /**< current value as text */
 	char def[64];         /**< default as text */

@@ -34,16 +34,21 @@ typedef struct {
 			         the ingest's one snapshot (exported with
 			         pg_export_snapshot); 1 reads them on the main connection;
 			         0 chooses min(4, online processors) */
+	int keep_snapshot;  /**< 1: on success the ingest's REPEATABLE READ READ ONLY
+			         transaction stays open on `db`, so that what the caller
+			         reads next sees the same snapshot as the graph; the caller
+			         ends it (COMMIT). 0: the ingest ends it */
 } iffa_ingest_options;
 
 #define IFFA_INGEST_OPTIONS_INIT \
-	{IFFA_LEVEL_ACCOUNT, IFFA_TIME_MIN, IFFA_TIME_MAX, IFFA_CHANNEL_ALL, IFFA_KIND_ALL, 0, NULL, 0}
+	{IFFA_LEVEL_ACCOUNT, IFFA_TIME_MIN, IFFA_TIME_MAX, IFFA_CHANNEL_ALL, IFFA_KIND_ALL, 0, NULL, 0, 0}
 
 /**
  * Read the flow graph.
  *
  * @param out   receives the graph; free with iffa_flowgraph_free()
  * @param db    a connection outside any transaction; left outside one
+ *              (but see keep_snapshot)
  * @param opts  what to read; NULL for IFFA_INGEST_OPTIONS_INIT
  * @return 0; IFFA_EINVAL for bad options or data the ingest refuses (a
  *         missing fx rate names the currency and date); IFFA_EDB when the

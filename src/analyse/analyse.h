@@ -26,7 +26,11 @@ typedef enum {
 	IFFA_PARAM_SEED,    /* uint64_t; follows analyse.seed unless set */
 	IFFA_PARAM_CHOICE,  /* int: index in `choices` */
 	IFFA_PARAM_DURATION, /* int64_t microseconds; written "<n>d", "<n>h", "<n>m" or "<n>s" */
-	IFFA_PARAM_INT64     /* int64_t */
+	IFFA_PARAM_INT64,    /* int64_t */
+	IFFA_PARAM_SIZE,     /* size_t (counts and limits) */
+	IFFA_PARAM_FLAGS     /* unsigned: bit i set for choice i; written as names,
+			        comma-separated ("ransom,levy"), "all" or "none";
+			        the value must be at least min */
 } iffa_param_type;
 
 /* One configurable field of a pass's parameter struct. */
@@ -34,8 +38,8 @@ typedef struct {
 	const char *key;      /* "pass.field" */
 	iffa_param_type type;
 	size_t offset;        /* offsetof(struct, field) */
-	double min, max;      /* range for int and real */
-	const char *choices;  /* CHOICE: names, comma-separated, in index order */
+	double min, max;      /* range of numbers, durations (seconds) and flags */
+	const char *choices;  /* CHOICE, FLAGS: names, comma-separated, in index/bit order */
 	const char *doc;      /* one line for --list-params and docs/ANALYSIS.md */
 } iffa_param_spec;
 

@@ -17,7 +17,8 @@
 #include "analyse/analyse.h"
 #include "core/jsonbuf.h"
 
-static const char *const type_names[] = {"int", "real", "bool", "seed", "choice", "duration", "int64"};
+static const char *const type_names[] = {"int", "real", "bool", "seed", "choice", "duration", "int64",
+						"size", "flags"};
 
 void iffa_analysis_free(iffa_analysis *a)
 {
@@ -105,6 +106,59 @@ static void choice_name(char *out, size_t size, const char *choices, int i)
 	snprintf(out, size, "%.*s", (int)(strchr(p, ',') ? (size_t)(strchr(p, ',') - p) : strlen(p)), p);
 }
 
+/* Bits of the comma-separated names in `text` among `choices`, "all" or
+ * "none"; -1 when a name is not a choice. */
+static long long flags_parse(const char *choices, const char *text)
+{
+	char name[64];
+	long long bits = 0;
+	int n = 0;
+
+	if (strcmp(text, "none") == 0)
+		return 0;
+	for (const char *p = choices; *p; n++) {
+		p = strchr(p, ',');
+		if (!p) {
+			n++;
+			break;
+		}
+		p++;
+	}
+	if (strcmp(text, "all") == 0)
+		return (1LL << n) - 1;
+	for (const char *p = text;;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		int i;
+		if (len == 0 || len >= sizeof(name))
+			return -1;
+		memcpy(name, p, len);
+		name[len] = '\0';
+		if ((i = choice_index(choices, name)) < 0)
+			return -1;
+		bits |= 1LL << i;
+		if (!end)
+			return bits;
+		p = end + 1;
+	}
+}
+
+/* Names of the bits set in `bits`, comma-separated, or "none". */
+static void flags_text(char *out, size_t size, const char *choices, unsigned bits)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < 32 && len < size; i++)
+		if (bits & (1u << i)) {
+			char name[64];
+			choice_name(name, sizeof(name), choices, i);
+			len += (size_t)snprintf(out + len, size - len, "%s%s", len ? "," : "", name);
+		}
+	if (!out[0])
+		snprintf(out, size, "none");
+}
+
 /* Parse `text` into the field described by `spec` of struct `base`. */
 static int parse_value(void *base, const iffa_param_spec *spec, const char *text)
 {
@@ -169,6 +223,25 @@ static int parse_value(void *base, const iffa_param_spec *spec, const char *text
 			return iffa_error_set(IFFA_EINVAL, "%s: '%s' is not an integer from %.0f to %.0f",
 					      spec->key, text, spec->min, spec->max);
 		*(int64_t *)(void *)field = (int64_t)v;
+		return 0;
+	}
+	case IFFA_PARAM_SIZE: {
+		unsigned long long v = strtoull(text, &end, 10);
+		if (errno || end == text || *end || !isdigit((unsigned char)text[0]) ||
+		    (double)v < spec->min || (double)v > spec->max)
+			return iffa_error_set(IFFA_EINVAL, "%s: '%s' is not a count from %.0f to %.0f",
+					      spec->key, text, spec->min, spec->max);
+		*(size_t *)(void *)field = (size_t)v;
+		return 0;
+	}
+	case IFFA_PARAM_FLAGS: {
+		long long v = flags_parse(spec->choices, text);
+		if (v < 0 || (double)v < spec->min)
+			return iffa_error_set(IFFA_EINVAL,
+					      "%s: '%s' is not a list of %s (comma-separated, "
+					      "\"all\"%s)", spec->key, text, spec->choices,
+					      spec->min > 0 ? "" : " or \"none\"");
+		*(unsigned *)(void *)field = (unsigned)v;
 		return 0;
 	}
 	case IFFA_PARAM_DURATION: {
@@ -356,6 +429,12 @@ static void value_text(char *out, size_t size, const void *base, const iffa_para
 	case IFFA_PARAM_INT64:
 		snprintf(out, size, "%" PRId64, *(const int64_t *)(const void *)field);
 		break;
+	case IFFA_PARAM_SIZE:
+		snprintf(out, size, "%zu", *(const size_t *)(const void *)field);
+		break;
+	case IFFA_PARAM_FLAGS:
+		flags_text(out, size, spec->choices, *(const unsigned *)(const void *)field);
+		break;
 	case IFFA_PARAM_DURATION: {
 		int64_t us = *(const int64_t *)(const void *)field, sec = us / 1000000;
 		if (us % 1000000)
@@ -396,7 +475,9 @@ int iffa_analysis_param_get(iffa_analysis_param *out, const iffa_analysis *a, si
 			_Alignas(max_align_t) unsigned char eff[512];
 			out->key = spec->key;
 			out->type = type_names[spec->type];
-			out->choices = spec->type == IFFA_PARAM_CHOICE ? spec->choices : NULL;
+			out->choices = spec->type == IFFA_PARAM_CHOICE || spec->type == IFFA_PARAM_FLAGS
+					       ? spec->choices
+					       : NULL;
 			out->doc = spec->doc;
 			if (ps->size <= sizeof(eff)) {
 				iffa_analyse__effective(eff, a, i);
@@ -440,7 +521,8 @@ int iffa_analysis_params_json(char **out, const iffa_analysis *a)
 			iffa_jsonbuf__str(&b, ps->params[j].key);
 			iffa_jsonbuf__puts(&b, ":");
 			if (ps->params[j].type == IFFA_PARAM_CHOICE ||
-			    ps->params[j].type == IFFA_PARAM_DURATION)
+			    ps->params[j].type == IFFA_PARAM_DURATION ||
+			    ps->params[j].type == IFFA_PARAM_FLAGS)
 				iffa_jsonbuf__str(&b, v);
 			else
 				iffa_jsonbuf__puts(&b, v);

@@ -174,6 +174,88 @@ static const iffa_param_spec gold_rows[] = {
 	 "members also hold their owning party's other accounts"},
 };
 
+/* ---- paths ----------------------------------------------------------------- */
+
+#define PATHS_SOURCE_NAMES "ransom,levy,gold,designated" /* bit order of IFFA_PATHS_FROM_* */
+
+/* The walk's rows, for the paths pass (prefix "paths.") and the walk the
+ * intermediaries pass marks flows with (prefix "intermediaries.walk_");
+ * member_share and corridor_top shape the paths pass's findings only. */
+#define WALK_ROWS(prefix, type, base)                                                       \
+	{prefix "sources", IFFA_PARAM_FLAGS, F(type, base sources), 1, 0, PATHS_SOURCE_NAMES,      \
+	 "where walks start: ransoms, levies, levied gold lots, designated payers' flows"},      \
+	{prefix "dwell", IFFA_PARAM_DURATION, F(type, base dwell), 0, DAYS(3660), NULL,           \
+	 "longest wait between money arriving at a holder and leaving it"},                      \
+	{prefix "grace", IFFA_PARAM_DURATION, F(type, base grace), 0, DAYS(3660), NULL,           \
+	 "money held longer carries on less, to nothing at the dwell time"},                     \
+	{prefix "max_hops", IFFA_PARAM_INT, F(type, base max_hops), 1, 32, NULL,                  \
+	 "hops per path, the source's own flow included"},                                       \
+	{prefix "min_amount", IFFA_PARAM_REAL, F(type, base min_amount), 0, 1e18, NULL,           \
+	 "XOF of source money a path must still carry after every hop"},                         \
+	{prefix "min_fraction", IFFA_PARAM_REAL, F(type, base min_fraction), 0, 1, NULL,          \
+	 "share of the source amount a path must still carry"},                                  \
+	{prefix "max_paths", IFFA_PARAM_SIZE, F(type, base max_paths), 1, 1e9, NULL,              \
+	 "paths kept per source, the largest"},                                                  \
+	{prefix "max_expansions", IFFA_PARAM_SIZE, F(type, base max_expansions), 1, 1e12, NULL,   \
+	 "flows one source's walk may look at"},                                                 \
+	{prefix "same_owner", IFFA_PARAM_BOOL, F(type, base same_owner), 0, 1, NULL,              \
+	 "account level: one party's accounts are one holder"},                                  \
+	{prefix "owner_accounts", IFFA_PARAM_BOOL, F(type, base owner_accounts), 0, 1, NULL,      \
+	 "a member holder brings all its owner's accounts"}
+
+IFFA_PASS_ADAPTER(paths, iffa_paths_params)
+static const iffa_paths_params paths_defaults = IFFA_PATHS_PARAMS_INIT;
+static const iffa_param_spec paths_rows[] = {
+	WALK_ROWS("paths.", iffa_paths_params, ),
+	{"paths.member_share", IFFA_PARAM_REAL, F(iffa_paths_params, member_share), 0, 1, NULL,
+	 "a holder is a member when the path's money is this share of its inflow"},
+	{"paths.corridor_top", IFFA_PARAM_SIZE, F(iffa_paths_params, corridor_top), 1, 1e6, NULL,
+	 "paths given as evidence of a corridor"},
+	{"paths.relay_min_hops", IFFA_PARAM_INT, F(iffa_paths_params, relay_min_hops), 0, 32, NULL,
+	 "relay chains: hops at least; 0 no relay search"},
+	{"paths.relay_max_hops", IFFA_PARAM_INT, F(iffa_paths_params, relay_max_hops), 1, 32, NULL,
+	 "relay chains: hops followed at most"},
+	{"paths.relay_min_borders", IFFA_PARAM_INT, F(iffa_paths_params, relay_min_borders), 0, 31,
+	 NULL, "relay chains: changes of country at least"},
+	{"paths.relay_min_amount", IFFA_PARAM_REAL, F(iffa_paths_params, relay_min_amount), 0, 1e18,
+	 NULL, "relay chains: XOF the first hop moves at least"},
+	{"paths.relay_min_retained", IFFA_PARAM_REAL, F(iffa_paths_params, relay_min_retained), 0,
+	 1, NULL, "relay chains: share of the first hop's money carried to the end"},
+	{"paths.relay_dwell", IFFA_PARAM_DURATION, F(iffa_paths_params, relay_dwell), 0,
+	 DAYS(3660), NULL, "relay chains: longest wait at a holder"},
+};
+
+/* ---- intermediaries -------------------------------------------------------- */
+
+IFFA_PASS_ADAPTER(intermediaries, iffa_intermediaries_params)
+static const iffa_intermediaries_params intermediaries_defaults = IFFA_INTERMEDIARIES_PARAMS_INIT;
+static const iffa_param_spec intermediaries_rows[] = {
+	{"intermediaries.min_share", IFFA_PARAM_REAL, F(iffa_intermediaries_params, min_share), 0, 1,
+	 NULL, "share of a vertex's inflow around the marked money that it must be"},
+	{"intermediaries.min_amount", IFFA_PARAM_REAL, F(iffa_intermediaries_params, min_amount), 0,
+	 1e18, NULL, "XOF of source money that reached a vertex at least"},
+	{"intermediaries.min_passed", IFFA_PARAM_REAL, F(iffa_intermediaries_params, min_passed), 0,
+	 1, NULL, "share of it the vertex paid on along marked flows"},
+	{"intermediaries.pass_dwell", IFFA_PARAM_DURATION, F(iffa_intermediaries_params, pass_dwell),
+	 0, DAYS(3660), NULL, "pass-through: money out within this after it came in"},
+	{"intermediaries.pass_ratio_low", IFFA_PARAM_REAL,
+	 F(iffa_intermediaries_params, pass_ratio_low), 0, 100, NULL,
+	 "pass-through: out / in at least"},
+	{"intermediaries.pass_ratio_high", IFFA_PARAM_REAL,
+	 F(iffa_intermediaries_params, pass_ratio_high), 0, 100, NULL, "and at most"},
+	{"intermediaries.hub_sources", IFFA_PARAM_SIZE, F(iffa_intermediaries_params, hub_sources),
+	 1, 1e9, NULL, "hub: marked money from at least this many distinct sources"},
+	{"intermediaries.min_betweenness", IFFA_PARAM_REAL,
+	 F(iffa_intermediaries_params, min_betweenness), 0, 1, NULL,
+	 "broker: share of source-to-formal routes through the vertex"},
+	{"intermediaries.max_betweenness_sources", IFFA_PARAM_SIZE,
+	 F(iffa_intermediaries_params, max_betweenness_sources), 1, 1e9, NULL,
+	 "sources for betweenness; a sample above"},
+	{"intermediaries.seed", IFFA_PARAM_SEED, F(iffa_intermediaries_params, seed), 0, 0, NULL,
+	 "igraph RNG seed for that sample"},
+	WALK_ROWS("intermediaries.walk_", iffa_intermediaries_params, walk.),
+};
+
 /* ---- the table ------------------------------------------------------------- */
 
 const iffa_pass_spec iffa_analyse__passes[] = {
@@ -183,6 +265,9 @@ const iffa_pass_spec iffa_analyse__passes[] = {
 	IFFA_PASS_ROW(exposure, iffa_exposure_params, exposure_defaults, exposure_rows),
 	IFFA_PASS_ROW(typologies, iffa_typologies_params, typologies_defaults, typologies_rows),
 	IFFA_PASS_ROW(gold, iffa_gold_params, gold_defaults, gold_rows),
+	IFFA_PASS_ROW(paths, iffa_paths_params, paths_defaults, paths_rows),
+	IFFA_PASS_ROW(intermediaries, iffa_intermediaries_params, intermediaries_defaults,
+		      intermediaries_rows),
 };
 
 const size_t iffa_analyse__npasses = sizeof(iffa_analyse__passes) / sizeof(iffa_analyse__passes[0]);

@@ -251,6 +251,8 @@ int iffa_analyse(int64_t *out_run, iffa_db *db, const iffa_analysis *a,
 	io.to = o.to;
 	io.keep_parallel = iffa_analyse__own(a)->keep_parallel;
 	io.progress = o.progress;
+	/* passes that read tables of their own (gold) see the graph's snapshot */
+	io.keep_snapshot = 1;
 	t0 = now_seconds();
 	if ((error = iffa_ingest(&g, db, &io)) < 0)
 		goto fail;
@@ -259,6 +261,8 @@ int iffa_analyse(int64_t *out_run, iffa_db *db, const iffa_analysis *a,
 	stage(&o, "passes");
 	if ((error = iffa_findings_new(&f)) < 0 ||
 	    (error = iffa_analyse__run_passes(f, a, g, db, o.progress, seconds, counts)) < 0)
+		goto fail;
+	if ((error = iffa_db__exec(db, "ending the analysis snapshot", "COMMIT", 0, NULL)) < 0)
 		goto fail;
 	iffa_findings_sort(f);
 	if ((error = row_counts(&rc, g, seconds, counts, ingest_s)) < 0)

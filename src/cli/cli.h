@@ -48,6 +48,7 @@ int iffa_cmd_generate(int argc, char **argv, const iffa_cli_global *g);
 int iffa_cmd_summary(int argc, char **argv, const iffa_cli_global *g);
 int iffa_cmd_lists(int argc, char **argv, const iffa_cli_global *g);
 int iffa_cmd_screen(int argc, char **argv, const iffa_cli_global *g);
+int iffa_cmd_trace(int argc, char **argv, const iffa_cli_global *g);
 int iffa_cmd_analyse(int argc, char **argv, const iffa_cli_global *g);
 int iffa_cmd_findings(int argc, char **argv, const iffa_cli_global *g);
 int iffa_cmd_evaluate(int argc, char **argv, const iffa_cli_global *g);
@@ -55,6 +56,8 @@ int iffa_cmd_keygen(int argc, char **argv, const iffa_cli_global *g);
 int iffa_cmd_sign(int argc, char **argv, const iffa_cli_global *g);
 int iffa_cmd_verify(int argc, char **argv, const iffa_cli_global *g);
 int iffa_cmd_share(int argc, char **argv, const iffa_cli_global *g);
+int iffa_cmd_case(int argc, char **argv, const iffa_cli_global *g);
+int iffa_cmd_report(int argc, char **argv, const iffa_cli_global *g);
 
 extern const char iffa_cmd_db_usage[];
 extern const char iffa_cmd_load_usage[];
@@ -62,6 +65,7 @@ extern const char iffa_cmd_generate_usage[];
 extern const char iffa_cmd_summary_usage[];
 extern const char iffa_cmd_lists_usage[];
 extern const char iffa_cmd_screen_usage[];
+extern const char iffa_cmd_trace_usage[];
 extern const char iffa_cmd_analyse_usage[];
 extern const char iffa_cmd_findings_usage[];
 extern const char iffa_cmd_evaluate_usage[];
@@ -69,5 +73,7 @@ extern const char iffa_cmd_keygen_usage[];
 extern const char iffa_cmd_sign_usage[];
 extern const char iffa_cmd_verify_usage[];
 extern const char iffa_cmd_share_usage[];
+extern const char iffa_cmd_case_usage[];
+extern const char iffa_cmd_report_usage[];
 
 #endif

@@ -79,7 +79,7 @@ static int list_params(const iffa_analysis *a, int json)
 			printf("%s{\"key\":\"%s\",\"type\":\"%s\",\"value\":\"%s\",\"default\":\"%s\"}",
 			       i ? "," : "", p.key, p.type, p.value, p.def);
 		else
-			printf("%-26s %-6s %-12s (default %s)  %s%s%s%s\n", p.key, p.type, p.value, p.def,
+			printf("%-30s %-8s %-12s (default %s)  %s%s%s%s\n", p.key, p.type, p.value, p.def,
 			       p.doc, p.choices ? " [" : "", p.choices ? p.choices : "",
 			       p.choices ? "]" : "");
 	}

@@ -24,6 +24,7 @@ static const iffa_cli_command commands[] = {
 	{"summary", iffa_cmd_summary, "read the flow graph and summarise it", iffa_cmd_summary_usage},
 	{"lists", iffa_cmd_lists, "import sanctions lists and show their versions", iffa_cmd_lists_usage},
 	{"screen", iffa_cmd_screen, "screen counterparties against the sanctions lists", iffa_cmd_screen_usage},
+	{"trace", iffa_cmd_trace, "follow the money out of or into one account or party", iffa_cmd_trace_usage},
 	{"analyse", iffa_cmd_analyse, "run the analysis passes and record their findings",
 	 iffa_cmd_analyse_usage},
 	{"findings", iffa_cmd_findings, "list the findings of an analysis run", iffa_cmd_findings_usage},
@@ -33,6 +34,10 @@ static const iffa_cli_command commands[] = {
 	{"sign", iffa_cmd_sign, "sign a directory: MANIFEST and MANIFEST.sig", iffa_cmd_sign_usage},
 	{"verify", iffa_cmd_verify, "check a signed directory file by file", iffa_cmd_verify_usage},
 	{"share", iffa_cmd_share, "pseudonymised flows for other FIUs, and matching them", iffa_cmd_share_usage},
+	{"case", iffa_cmd_case, "export the subgraph around subjects (GraphML, GEXF, DOT, FtM, CSV)",
+	 iffa_cmd_case_usage},
+	{"report", iffa_cmd_report, "write and sign the periodic report of a run (HTML, SVG, PDF)",
+	 iffa_cmd_report_usage},
 	{"help", cmd_help, "show help for a command", help_usage},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

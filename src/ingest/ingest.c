@@ -854,11 +854,15 @@ int iffa_ingest(iffa_flowgraph **out, iffa_db *db, const iffa_ingest_options *op
 	    (error = read_party_flows(&in, IFFA_KIND_GOLD)) < 0 ||
 	    (error = read_party_flows(&in, IFFA_KIND_LEVY)) < 0)
 		goto done;
-	in_tx = 0;
-	if ((error = iffa_db__exec(db, "ending the ingest transaction", "COMMIT", 0, NULL)) < 0)
-		goto done;
+	if (!in.opts->keep_snapshot) {
+		in_tx = 0;
+		if ((error = iffa_db__exec(db, "ending the ingest transaction", "COMMIT", 0,
+					   NULL)) < 0)
+			goto done;
+	}
 	if ((error = iffa_flowgraph__finish(in.g)) < 0)
 		goto done;
+	in_tx = 0; /* kept open for the caller */
 	*out = in.g;
 	in.g = NULL;
 done:

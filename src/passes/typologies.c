@@ -940,8 +940,11 @@ static int report_rings(search *S)
 		vname(o, sizeof(o), g, from_of(c, S->loopedges[L0->first]));
 		error = emit(
 			c, "cycle", IFFA_SUBJECT_CLUSTER, -1,
-			fmin(1.0, 0.5 + 0.5 * minret * (1.0 - (double)(t1 - t0) /
-							 (2.0 * (double)p->cycle_window))),
+			/* the span of aggregated edges can pass 2 * cycle_window:
+			 * the time factor stops at 0, the score stays in (0, 1] */
+			fmin(1.0, 0.5 + 0.5 * minret *
+						fmax(0.0, 1.0 - (double)(t1 - t0) /
+								    (2.0 * (double)p->cycle_window))),
 			ev, ne, &mem, &nm, &capm, s,
 			"cycle: %.0f XOF left %s and %.0f XOF came back through %d hops "
 			"(%zu loop(s) over %.1f days)",

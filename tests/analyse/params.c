@@ -157,3 +157,51 @@ Test(analyse_params, the_json_holds_every_value_of_the_selected_passes)
 	free(json);
 	iffa_analysis_free(a);
 }
+
+static const void *pass_values(const iffa_analysis *a, const char *name)
+{
+	for (size_t i = 0; i < iffa_analyse__npasses; i++)
+		if (strcmp(iffa_analyse__passes[i].name, name) == 0)
+			return a->values[i];
+	cr_assert_fail("no pass %s", name);
+	return NULL;
+}
+
+Test(analyse_params, flags_and_counts_reach_the_paths_and_intermediaries_structs)
+{
+	iffa_analysis *a;
+	const iffa_paths_params *pp;
+	const iffa_intermediaries_params *ip;
+	char *json;
+
+	cr_assert_eq(iffa_analysis_new(&a), 0);
+	cr_assert_str_eq(value(a, "paths.sources"), "ransom,levy,gold,designated");
+	cr_assert_str_eq(value(a, "paths.dwell"), "30d");
+	cr_assert_eq(iffa_analysis_set(a, "paths.sources", "gold,ransom"), 0);
+	cr_assert_eq(iffa_analysis_set(a, "paths.max_paths", "40"), 0);
+	cr_assert_eq(iffa_analysis_set(a, "intermediaries.walk_max_expansions", "123456"), 0);
+	cr_assert_eq(iffa_analysis_set(a, "intermediaries.walk_sources", "all"), 0);
+	pp = pass_values(a, "paths");
+	ip = pass_values(a, "intermediaries");
+	cr_assert_eq(pp->sources, IFFA_PATHS_FROM_RANSOM | IFFA_PATHS_FROM_GOLD);
+	cr_assert_eq(pp->max_paths, 40);
+	cr_assert_eq(ip->walk.max_expansions, 123456);
+	cr_assert_eq(ip->walk.sources, IFFA_PATHS_FROM_ALL);
+	cr_assert_str_eq(value(a, "paths.sources"), "ransom,gold");
+	/* at least one source kind; names from the list; counts are not negative */
+	cr_assert_eq(iffa_analysis_set(a, "paths.sources", "none"), IFFA_EINVAL);
+	cr_assert_eq(iffa_analysis_set(a, "paths.sources", "ransom,,levy"), IFFA_EINVAL);
+	cr_assert_eq(iffa_analysis_set(a, "paths.sources", "ransom,kidnap"), IFFA_EINVAL);
+	cr_assert(strstr(iffa_error_last(), "ransom,levy,gold,designated") != NULL, "%s",
+		  iffa_error_last());
+	cr_assert_eq(iffa_analysis_set(a, "paths.max_paths", "-3"), IFFA_EINVAL);
+	cr_assert_eq(iffa_analysis_set(a, "paths.max_paths", "0"), IFFA_EINVAL);
+	cr_assert_eq(pp->sources, IFFA_PATHS_FROM_RANSOM | IFFA_PATHS_FROM_GOLD);
+	cr_assert_eq(iffa_analysis_select(a, "paths"), 0);
+	cr_assert_eq(iffa_analysis_params_json(&json, a), 0);
+	cr_assert(strstr(json, "\"paths.sources\":\"ransom,gold\"") != NULL, "%s", json);
+	cr_assert(strstr(json, "\"paths.max_paths\":40") != NULL, "%s", json);
+	cr_assert(strstr(json, "intermediaries.") == NULL, "%s", json);
+	free(json);
+	iffa_analysis_free(a);
+}

@@ -23,6 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
 #include "passes/build.h"
 #include "support/testdb.h"
 
@@ -251,5 +253,54 @@ Test(passes_gold, a_graph_without_gold_edges_and_bad_parameters_are_refused, .in
 	cr_assert_eq(iffa_pass_gold(f, g, db, NULL), IFFA_EINVAL);
 	cr_assert(strstr(iffa_error_last(), "no gold edges") != NULL, "%s", iffa_error_last());
 	cr_assert_eq(iffa_findings_count(f), 0);
+	iffa_findings_free(f);
+}
+
+Test(passes_gold, lots_loaded_after_the_ingest_are_not_read_in_its_snapshot, .init = setup,
+     .fini = teardown)
+{
+	iffa_ingest_options io = IFFA_INGEST_OPTIONS_INIT;
+	iffa_findings *f = NULL;
+	iffa_db *other;
+	char ci[256];
+	size_t n;
+
+	/* the analysis reads the graph and keeps its snapshot open */
+	iffa_flowgraph_free(g);
+	g = NULL;
+	io.keep_snapshot = 1;
+	cr_assert_eq(iffa_ingest(&g, db, &io), 0, "%s", iffa_error_last());
+	cr_assert_eq(PQtransactionStatus(iffa_db_conn(db)), PQTRANS_INTRANS);
+
+	/* meanwhile a load commits a new trader and a lot of its own */
+	snprintf(ci, sizeof(ci), "dbname=%s", PQdb(iffa_db_conn(db)));
+	other = testdb_connect(ci);
+	write_file("party2.csv", "ref,kind,name,aliases,country,region,supplier,source\n"
+				 "NEWC,collector,New collector,,ML,Gao,ML,t\n");
+	write_file("gold2.csv",
+		   "source,source_ref,origin_site,seller,buyer,grams,fineness,value,currency,"
+		   "traded_at,from_country,to_country,supplier\n"
+		   "t,L9,SITE1,NEWC,REF,700,0.9,31500000,XOF,2025-03-20T10:00Z,ML,AE,ML\n");
+	load(other, IFFA_LOAD_PARTY, "party2.csv");
+	load(other, IFFA_LOAD_GOLD_LOT, "gold2.csv");
+	iffa_db_free(other);
+
+	/* the pass reads the lots the graph was read with, not L9 */
+	cr_assert_eq(iffa_findings_new(&f), 0);
+	cr_assert_eq(iffa_pass_gold(f, g, db, NULL), 0, "%s", iffa_error_last());
+	n = iffa_findings_count(f);
+	cr_assert_gt(n, 0);
+	iffa_findings_free(f);
+	{
+		PGresult *res = PQexec(iffa_db_conn(db), "COMMIT");
+		ExecStatusType st = PQresultStatus(res);
+		PQclear(res);
+		cr_assert_eq(st, PGRES_COMMAND_OK);
+	}
+
+	/* outside the snapshot the same graph meets a lot it does not hold */
+	cr_assert_eq(iffa_findings_new(&f), 0);
+	cr_assert_eq(iffa_pass_gold(f, g, db, NULL), IFFA_EINVAL);
+	cr_assert(strstr(iffa_error_last(), "not in the") != NULL, "%s", iffa_error_last());
 	iffa_findings_free(f);
 }

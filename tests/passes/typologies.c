@@ -314,3 +314,28 @@ Test(passes_typologies, a_mules_other_accounts_are_members_too)
 	iffa_findings_free(f);
 	iffa_flowgraph_free(g);
 }
+
+Test(passes_typologies, a_ring_of_aggregated_edges_over_a_year_scores_within_0_and_1)
+{
+	/* three firms pass 64M round once a month for a year; merged, each
+	 * edge spans eleven months, far past twice the cycle window */
+	iffa_flowgraph *g = build_new(3, IFFA_ACCOUNT_BANK, 0);
+	iffa_findings *f;
+	iffa_typologies_params p = IFFA_TYPOLOGIES_PARAMS_INIT;
+
+	for (int m = 0; m < 12; m++) {
+		build_flow(g, 0, 1, 64000000, 30.0 * m, IFFA_CHANNEL_BANK);
+		build_flow(g, 1, 2, 64000000, 30.0 * m + 1, IFFA_CHANNEL_BANK);
+		build_flow(g, 2, 0, 64000000, 30.0 * m + 2, IFFA_CHANNEL_BANK);
+	}
+	build_finish(g);
+	p.cycle_max_repeats = 0; /* report it however often it turns */
+	f = run(g, &p, NULL);
+	cr_assert_gt(count_kind(f, "cycle"), 0, "the ring is found on the merged edges");
+	for (size_t i = 0; i < iffa_findings_count(f); i++) {
+		const iffa_finding *fd = iffa_findings_get(f, i);
+		cr_assert(fd->score > 0 && fd->score <= 1.0, "%s score %g", fd->kind, fd->score);
+	}
+	iffa_findings_free(f);
+	iffa_flowgraph_free(g);
+}

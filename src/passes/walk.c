@@ -1,0 +1,941 @@
+/*
+ * Time-respecting walks (see walk.h): per-holder time-ordered flow lists
+ * and a bounded depth-first search with amount pruning.
+ *
+ * Written by hand: igraph 0.10.2 has no temporal paths, and its simple-path
+ * enumeration (igraph_get_all_simple_paths) ignores time and amounts and is
+ * exponential. The search here is the classic time-respecting path search
+ * ("journeys" in temporal graphs: Holme and Saramäki, Temporal networks,
+ * Physics Reports 519, 2012; Wu et al., Path problems in temporal graphs,
+ * VLDB 2014) restricted to short journeys, with each hop grouping the flows
+ * to one counterparty and an amount bound that prunes as it goes.
+ *
+ * Rules of a hop from holder h, reached with c XOF of the source's money
+ * by flows that left in [lo, hi] (time keys; exact instants when each edge
+ * is one flow); docs/ANALYSIS.md ("Paths") explains each choice:
+ *
+ *   - candidate flows leave h with a time in [lo, hi + dwell]: for an edge
+ *     merging several flows, known only by its first and last time, when
+ *     [first, last] meets that interval (some flow of it may follow);
+ *   - they are grouped by the holder they reach; a group moves
+ *     H = max(transfers, records) XOF, since a record and the transfer that
+ *     paid it often describe the same money (a levy paid by wallet, a
+ *     ransom leg beside the cash handed over);
+ *   - proportional taint: of what h pays, the share s_h = min(1, c / I_h)
+ *     is the source's money, I_h being h's inflow over [lo - dwell, hi]
+ *     less other sources' money known from a first round (shares()); in
+ *     GOLD mode s_h = 1 (a lot is sold on whole);
+ *   - amount matching and conservation: the groups take, closest in
+ *     amount to c first, min(what h has not passed on yet, s_h · H ·
+ *     holding decay), so h never passes on more than reached it; money
+ *     going back to a holder on the path is spent there, not followed
+ *     (paths are simple);
+ *   - holding decay: money held past `grace` carries on less, linearly to
+ *     nothing at `dwell` (not in GOLD mode);
+ *   - the hop is kept when it carries at least max(min_amount,
+ *     min_fraction · c0), c0 being what the source put in.
+ *
+ * So a path's amount is bounded by its smallest hop and by what the source
+ * put in, and fades through busy holders: a hawala broker with 990 M XOF of
+ * others' money in the month passes on 1 % of what it pays.
+ *
+ * A path is recorded when nothing goes on from its end (or at max_hops);
+ * per source only the max_paths largest are kept. A source stops after
+ * max_expansions candidate flows looked at, so the work per source is
+ * bounded whatever the degrees: O(X log X) for X = max_expansions.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph/flowgraph.h"
+#include "passes/walk.h"
+
+typedef struct {
+	int64_t lo, hi;          /* time keys of the edge's first and last flow */
+	igraph_integer_t e;
+} entry;
+
+/* Flows of each holder, ordered by lo: off[h] .. off[h + 1]. */
+typedef struct {
+	size_t *off;
+	entry *ent;
+	int64_t *span;           /* out lists: the largest hi - lo of the holder */
+	double *cum_t, *cum_r;   /* in lists: running sums of transfers, records */
+	double *kt_t, *kt_r;     /* in lists: running sums of known source money on them */
+} flowlist;
+
+struct iffa_walk {
+	const iffa_flowgraph *g;
+	iffa_walk_mode mode;
+	igraph_integer_t nh;          /* holders */
+	igraph_integer_t *hold;       /* vertex -> holder */
+	size_t *hv_off;               /* vertices of holder h: hv[hv_off[h] .. hv_off[h + 1]) */
+	igraph_integer_t *hv;
+	flowlist out, in;
+};
+
+static int64_t sat_add(int64_t a, int64_t b)
+{
+	if (b > 0 && a > INT64_MAX - b)
+		return INT64_MAX;
+	if (b < 0 && a < INT64_MIN - b)
+		return INT64_MIN;
+	return a + b;
+}
+
+iffa_walk_mode iffa_walk__mode(const iffa_walk *w)
+{
+	return w->mode;
+}
+
+const iffa_flowgraph *iffa_walk__graph(const iffa_walk *w)
+{
+	return w->g;
+}
+
+igraph_integer_t iffa_walk__holder(const iffa_walk *w, igraph_integer_t v)
+{
+	return w->hold[v];
+}
+
+igraph_integer_t iffa_walk__holder_count(const iffa_walk *w)
+{
+	return w->nh;
+}
+
+igraph_integer_t iffa_walk__from_vertex(const iffa_walk *w, igraph_integer_t e)
+{
+	return w->mode == IFFA_WALK_FORWARD ? IGRAPH_FROM(&w->g->graph, e)
+					    : IGRAPH_TO(&w->g->graph, e);
+}
+
+igraph_integer_t iffa_walk__to_vertex(const iffa_walk *w, igraph_integer_t e)
+{
+	return w->mode == IFFA_WALK_FORWARD ? IGRAPH_TO(&w->g->graph, e)
+					    : IGRAPH_FROM(&w->g->graph, e);
+}
+
+int iffa_walk__edge_usable(const iffa_walk *w, igraph_integer_t e)
+{
+	if (w->mode == IFFA_WALK_GOLD && w->g->ekind[e] != IFFA_KIND_GOLD)
+		return 0;
+	return w->hold[IGRAPH_FROM(&w->g->graph, e)] != w->hold[IGRAPH_TO(&w->g->graph, e)];
+}
+
+int64_t iffa_walk__time(const iffa_walk *w, int64_t key)
+{
+	return w->mode == IFFA_WALK_BACKWARD ? -key : key;
+}
+
+static void edge_keys(const iffa_walk *w, igraph_integer_t e, int64_t *lo, int64_t *hi)
+{
+	if (w->mode == IFFA_WALK_BACKWARD) {
+		*lo = -w->g->elast[e];
+		*hi = -w->g->efirst[e];
+	} else {
+		*lo = w->g->efirst[e];
+		*hi = w->g->elast[e];
+	}
+}
+
+static int by_lo(const void *a, const void *b)
+{
+	const entry *x = a, *y = b;
+
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return x->e < y->e ? -1 : x->e > y->e;
+}
+
+static void flowlist_dispose(flowlist *f)
+{
+	free(f->off);
+	free(f->ent);
+	free(f->span);
+	free(f->cum_t);
+	free(f->cum_r);
+	free(f->kt_t);
+	free(f->kt_r);
+	memset(f, 0, sizeof(*f));
+}
+
+/*
+ * One list per holder, of the usable edges whose `from` end (out lists) or
+ * `to` end (in lists) the holder is. Edges are put in time order (reverse
+ * time order backwards); a segment still out of order by lo (an aggregated
+ * edge's last time backwards) is sorted.
+ */
+static int flowlist_build(flowlist *f, const iffa_walk *w, int outgoing)
+{
+	const iffa_flowgraph *g = w->g;
+	const igraph_integer_t *order = g->by_time;
+	size_t ne = (size_t)g->ne, nh = (size_t)w->nh, n = 0;
+	size_t *fill = NULL;
+	int error = 0;
+
+	memset(f, 0, sizeof(*f));
+	f->off = calloc(nh + 1, sizeof(*f->off));
+	fill = calloc(nh + 1, sizeof(*fill));
+	if (!f->off || !fill)
+		goto nomem;
+	for (size_t e = 0; e < ne; e++) {
+		igraph_integer_t v;
+		if (!iffa_walk__edge_usable(w, (igraph_integer_t)e))
+			continue;
+		v = outgoing ? iffa_walk__from_vertex(w, (igraph_integer_t)e)
+			     : iffa_walk__to_vertex(w, (igraph_integer_t)e);
+		f->off[w->hold[v] + 1]++;
+		n++;
+	}
+	for (size_t h = 0; h < nh; h++)
+		f->off[h + 1] += f->off[h];
+	memcpy(fill, f->off, (nh + 1) * sizeof(*fill));
+	f->ent = malloc((n ? n : 1) * sizeof(*f->ent));
+	if (!f->ent)
+		goto nomem;
+	for (size_t i = 0; i < ne; i++) {
+		igraph_integer_t e = order[w->mode == IFFA_WALK_BACKWARD ? ne - 1 - i : i], v;
+		entry *x;
+		if (!iffa_walk__edge_usable(w, e))
+			continue;
+		v = outgoing ? iffa_walk__from_vertex(w, e) : iffa_walk__to_vertex(w, e);
+		x = &f->ent[fill[w->hold[v]]++];
+		x->e = e;
+		edge_keys(w, e, &x->lo, &x->hi);
+	}
+	for (size_t h = 0; h < nh; h++) {
+		for (size_t p = f->off[h] + 1; p < f->off[h + 1]; p++) {
+			if (f->ent[p].lo < f->ent[p - 1].lo) {
+				iffa_sort__(f->ent + f->off[h], f->off[h + 1] - f->off[h], sizeof(entry),
+				      by_lo);
+				break;
+			}
+		}
+	}
+	if (outgoing) {
+		f->span = calloc(nh ? nh : 1, sizeof(*f->span));
+		if (!f->span)
+			goto nomem;
+		for (size_t h = 0; h < nh; h++)
+			for (size_t p = f->off[h]; p < f->off[h + 1]; p++)
+				if (f->ent[p].hi - f->ent[p].lo > f->span[h])
+					f->span[h] = f->ent[p].hi - f->ent[p].lo;
+	} else {
+		f->cum_t = malloc((n ? n : 1) * sizeof(*f->cum_t));
+		f->cum_r = malloc((n ? n : 1) * sizeof(*f->cum_r));
+		if (!f->cum_t || !f->cum_r)
+			goto nomem;
+		for (size_t h = 0; h < nh; h++) {
+			double t = 0, r = 0;
+			for (size_t p = f->off[h]; p < f->off[h + 1]; p++) {
+				igraph_integer_t e = f->ent[p].e;
+				if (g->ekind[e] == IFFA_KIND_TRANSFER)
+					t += g->eamount[e];
+				else
+					r += g->eamount[e];
+				f->cum_t[p] = t;
+				f->cum_r[p] = r;
+			}
+		}
+	}
+	goto done;
+nomem:
+	error = iffa_error_set(IFFA_ENOMEM, "out of memory indexing %zu flows for walks", ne);
+	flowlist_dispose(f);
+done:
+	free(fill);
+	return error;
+}
+
+/* Holders: vertices, or at account level one per owning party. */
+static int holders(iffa_walk *w, int same_owner)
+{
+	const iffa_flowgraph *g = w->g;
+	iffa_keymap owners;
+	int error = 0;
+
+	w->hold = malloc((g->nv ? (size_t)g->nv : 1) * sizeof(*w->hold));
+	if (!w->hold)
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	if (!same_owner || g->level == IFFA_LEVEL_PARTY) {
+		for (igraph_integer_t v = 0; v < g->nv; v++)
+			w->hold[v] = v;
+		w->nh = g->nv;
+		return 0;
+	}
+	if ((error = iffa_keymap__init(&owners, (size_t)g->nv)) < 0)
+		return error;
+	w->nh = 0;
+	for (igraph_integer_t v = 0; v < g->nv; v++) {
+		int64_t h = w->nh;
+		if (g->vparty[v] >= 0 && (error = iffa_keymap__put(&h, &owners, g->vparty[v], w->nh)) < 0)
+			break;
+		w->hold[v] = (igraph_integer_t)h;
+		if (h == w->nh)
+			w->nh++;
+	}
+	iffa_keymap__dispose(&owners);
+	return error < 0 ? error : 0;
+}
+
+/* Each holder's vertices, in vertex order. */
+static int holder_vertices(iffa_walk *w)
+{
+	size_t nv = (size_t)w->g->nv, nh = (size_t)w->nh;
+
+	w->hv_off = calloc(nh + 2, sizeof(*w->hv_off));
+	w->hv = malloc((nv ? nv : 1) * sizeof(*w->hv));
+	if (!w->hv_off || !w->hv)
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	for (size_t v = 0; v < nv; v++)
+		w->hv_off[w->hold[v] + 2]++;
+	for (size_t h = 0; h < nh; h++)
+		w->hv_off[h + 2] += w->hv_off[h + 1];
+	for (size_t v = 0; v < nv; v++)
+		w->hv[w->hv_off[w->hold[v] + 1]++] = (igraph_integer_t)v;
+	return 0;
+}
+
+const igraph_integer_t *iffa_walk__holder_vertices(const iffa_walk *w, igraph_integer_t h,
+						   size_t *n)
+{
+	*n = w->hv_off[h + 1] - w->hv_off[h];
+	return w->hv + w->hv_off[h];
+}
+
+void iffa_walk__free(iffa_walk *w)
+{
+	if (!w)
+		return;
+	flowlist_dispose(&w->out);
+	flowlist_dispose(&w->in);
+	free(w->hold);
+	free(w->hv_off);
+	free(w->hv);
+	free(w);
+}
+
+int iffa_walk__new(iffa_walk **out, const iffa_flowgraph *g, iffa_walk_mode mode, int same_owner)
+{
+	iffa_walk *w = calloc(1, sizeof(*w));
+	int error;
+
+	*out = NULL;
+	if (!w)
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	w->g = g;
+	w->mode = mode;
+	if ((error = holders(w, same_owner)) < 0 || (error = holder_vertices(w)) < 0 ||
+	    (error = flowlist_build(&w->out, w, 1)) < 0 ||
+	    (error = flowlist_build(&w->in, w, 0)) < 0) {
+		iffa_walk__free(w);
+		return error;
+	}
+	*out = w;
+	return 0;
+}
+
+/* First position in [a, b) whose lo is >= key (or > key when `after`). */
+static size_t bound(const entry *ent, size_t a, size_t b, int64_t key, int after)
+{
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+		if (ent[m].lo < key || (after && ent[m].lo == key))
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a;
+}
+
+/* max(transfers, records) of running sums `t`, `r` over the in-list window [a, b]. */
+static double window_sum(const iffa_walk *w, const double *t, const double *r,
+			 igraph_integer_t holder, int64_t a, int64_t b)
+{
+	const flowlist *f = &w->in;
+	size_t s = f->off[holder], e = f->off[holder + 1], i, j;
+	double tr, rc;
+
+	if (a > b)
+		return 0;
+	i = bound(f->ent, s, e, a, 0);
+	j = bound(f->ent, i, e, b, 1);
+	if (i == j)
+		return 0;
+	tr = t[j - 1] - (i > s ? t[i - 1] : 0);
+	rc = r[j - 1] - (i > s ? r[i - 1] : 0);
+	return tr > rc ? tr : rc;
+}
+
+double iffa_walk__inflow(const iffa_walk *w, igraph_integer_t holder, int64_t a, int64_t b)
+{
+	return window_sum(w, w->in.cum_t, w->in.cum_r, holder, a, b);
+}
+
+void iffa_walk__range(const iffa_walk *w, int out, igraph_integer_t h, int64_t a, int64_t b,
+		      size_t *p0, size_t *p1)
+{
+	const flowlist *f = out ? &w->out : &w->in;
+	size_t s = f->off[h], e = f->off[h + 1];
+
+	if (a > b) {
+		*p0 = *p1 = s;
+		return;
+	}
+	*p0 = bound(f->ent, s, e, a, 0);
+	*p1 = bound(f->ent, *p0, e, b, 1);
+}
+
+igraph_integer_t iffa_walk__at(const iffa_walk *w, int out, size_t p)
+{
+	return (out ? &w->out : &w->in)->ent[p].e;
+}
+
+double iffa_walk__outflow(const iffa_walk *w, igraph_integer_t holder, int64_t a, int64_t b)
+{
+	size_t p0, p1;
+	double tr = 0, rc = 0;
+
+	iffa_walk__range(w, 1, holder, a, b, &p0, &p1);
+	for (size_t p = p0; p < p1; p++) {
+		igraph_integer_t e = w->out.ent[p].e;
+		if (w->g->ekind[e] == IFFA_KIND_TRANSFER)
+			tr += w->g->eamount[e];
+		else
+			rc += w->g->eamount[e];
+	}
+	return tr > rc ? tr : rc;
+}
+
+double iffa_walk__known_inflow(const iffa_walk *w, igraph_integer_t holder, int64_t a, int64_t b)
+{
+	if (!w->in.kt_t)
+		return 0;
+	return window_sum(w, w->in.kt_t, w->in.kt_r, holder, a, b);
+}
+
+int iffa_walk__set_known(iffa_walk *w, const double *known)
+{
+	flowlist *f = &w->in;
+	size_t n = f->off[w->nh];
+
+	free(f->kt_t);
+	free(f->kt_r);
+	f->kt_t = f->kt_r = NULL;
+	if (!known)
+		return 0;
+	f->kt_t = malloc((n ? n : 1) * sizeof(*f->kt_t));
+	f->kt_r = malloc((n ? n : 1) * sizeof(*f->kt_r));
+	if (!f->kt_t || !f->kt_r) {
+		free(f->kt_t);
+		free(f->kt_r);
+		f->kt_t = f->kt_r = NULL;
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	}
+	for (size_t h = 0; h < (size_t)w->nh; h++) {
+		double t = 0, r = 0;
+		for (size_t p = f->off[h]; p < f->off[h + 1]; p++) {
+			igraph_integer_t e = f->ent[p].e;
+			double k = known[e] < w->g->eamount[e] ? known[e] : w->g->eamount[e];
+			if (w->g->ekind[e] == IFFA_KIND_TRANSFER)
+				t += k;
+			else
+				r += k;
+			f->kt_t[p] = t;
+			f->kt_r[p] = r;
+		}
+	}
+	return 0;
+}
+
+int iffa_walk__known(double *known, const iffa_walk *w, const iffa_walk_paths *p)
+{
+	const iffa_flowgraph *g = w->g;
+	size_t ne = (size_t)g->ne;
+	size_t *stamp = malloc((ne ? ne : 1) * sizeof(*stamp));
+	double *best = malloc((ne ? ne : 1) * sizeof(*best));
+	igraph_integer_t *touched = malloc((ne ? ne : 1) * sizeof(*touched));
+	size_t ntouched = 0;
+
+	if (!stamp || !best || !touched) {
+		free(stamp);
+		free(best);
+		free(touched);
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	}
+	for (size_t e = 0; e < ne; e++)
+		stamp[e] = SIZE_MAX;
+	/* Per source the most any of its paths put on an edge, summed over sources. */
+	for (size_t i = 0; i <= p->npaths; i++) {
+		if (i == p->npaths || (i > 0 && p->paths[i].source != p->paths[i - 1].source)) {
+			for (size_t t = 0; t < ntouched; t++)
+				known[touched[t]] += best[touched[t]];
+			ntouched = 0;
+		}
+		if (i == p->npaths)
+			break;
+		for (uint32_t k = 0; k < p->paths[i].nhops; k++) {
+			const iffa_walk_hop *h = &p->hops[p->paths[i].hop0 + k];
+			double tr = 0, rc = 0, moved;
+			for (size_t x = h->e0; x < h->e1; x++) {
+				igraph_integer_t e = p->edges[x];
+				if (g->ekind[e] == IFFA_KIND_TRANSFER)
+					tr += g->eamount[e];
+				else
+					rc += g->eamount[e];
+			}
+			moved = tr > rc ? tr : rc;
+			for (size_t x = h->e0; x < h->e1 && moved > 0; x++) {
+				igraph_integer_t e = p->edges[x];
+				double c = h->carried * g->eamount[e] / moved;
+				if (stamp[e] != p->paths[i].source) {
+					stamp[e] = p->paths[i].source;
+					best[e] = c;
+					touched[ntouched++] = e;
+				} else if (c > best[e]) {
+					best[e] = c;
+				}
+			}
+		}
+	}
+	for (size_t e = 0; e < ne; e++)
+		if (known[e] > g->eamount[e])
+			known[e] = g->eamount[e];
+	free(stamp);
+	free(best);
+	free(touched);
+	return 0;
+}
+
+void iffa_walk__paths_dispose(iffa_walk_paths *p)
+{
+	free(p->paths);
+	free(p->hops);
+	free(p->edges);
+	memset(p, 0, sizeof(*p));
+}
+
+static int grow(void **ptr, size_t *cap, size_t need, size_t size)
+{
+	size_t c = *cap ? *cap : 16;
+	void *n;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need)
+		c *= 2;
+	if (!(n = realloc(*ptr, c * size)))
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	*ptr = n;
+	*cap = c;
+	return 0;
+}
+
+/*
+ * Shares at a holder reached with `carried` over [lo, hi]: `share`, the
+ * part of what it pays out that is this source's money, and `exposure`,
+ * the part of what it received that is source money of any source. I is
+ * its inflow over [lo - dwell, hi], K the source money known on it from a
+ * first round (iffa_walk__set_known), of which `carried` is taken to be
+ * this source's: other sources' money does not dilute this one's. In GOLD
+ * mode lots are goods, not money: a lot bought is sold on whole, so the
+ * share is 1 (amount matching and conservation do the allotting).
+ */
+static void shares(iffa_walk_hop *h, const iffa_walk *w, int64_t dwell)
+{
+	int64_t a = sat_add(h->lo, -dwell);
+	double in = iffa_walk__inflow(w, h->holder, a, h->hi);
+	double known = iffa_walk__known_inflow(w, h->holder, a, h->hi);
+	double other = known > h->carried ? known - h->carried : 0;
+	double mine = in - other;
+
+	if (known < h->carried)
+		known = h->carried;
+	h->exposure = in > known ? known / in : 1.0;
+	if (w->mode == IFFA_WALK_GOLD)
+		h->share = 1.0;
+	else
+		h->share = mine > h->carried ? h->carried / mine : 1.0;
+}
+
+/* A candidate flow of a hop: the holder it reaches, its position in the out list. */
+typedef struct {
+	igraph_integer_t other;
+	size_t p;
+} cand;
+
+typedef struct {
+	cand *c;
+	size_t n, cap;
+} candvec;
+
+static int by_other(const void *a, const void *b)
+{
+	const cand *x = a, *y = b;
+
+	if (x->other != y->other)
+		return x->other < y->other ? -1 : 1;
+	return x->p < y->p ? -1 : x->p > y->p;
+}
+
+/* The candidate flows to one holder: cands[i .. j), leaving in [lo, hi]. */
+typedef struct {
+	igraph_integer_t other;
+	size_t i, j;
+	int64_t lo, hi;
+	double moved;           /* max(transfers, records) */
+	double offer;           /* share * moved * holding decay: most it may carry */
+	double mismatch;        /* |ln(offer / carried)| */
+} group;
+
+typedef struct {
+	group *g;
+	size_t n, cap;
+} groupvec;
+
+/* Closest in amount to what reached the holder first, then earliest. */
+static int by_match(const void *a, const void *b)
+{
+	const group *x = a, *y = b;
+
+	if (x->mismatch != y->mismatch)
+		return x->mismatch < y->mismatch ? -1 : 1;
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return x->other < y->other ? -1 : x->other > y->other;
+}
+
+/* One run: the state of the depth-first search. */
+typedef struct {
+	iffa_walk *w;
+	const iffa_walk_limits *lim;
+	uint8_t *onpath;              /* per holder */
+	candvec *cands;               /* per depth */
+	groupvec *groups;             /* per depth */
+	iffa_walk_hop *stack;         /* hops of the current path */
+	igraph_integer_t *edges;      /* their edges */
+	size_t nedges, capedges;
+	iffa_walk_paths leaves;       /* paths of the current source */
+	size_t source;
+	igraph_integer_t start;
+	double floor;                 /* least amount a hop may carry */
+	size_t budget;                /* flows the source may still look at */
+	uint32_t max_depth;           /* hops of the current source's paths */
+	int stopped;
+	iffa_walk_stats st;
+} walker;
+
+static int record_leaf(walker *k, uint32_t depth)
+{
+	iffa_walk_paths *l = &k->leaves;
+	size_t ne = k->stack[depth - 1].e1;
+	iffa_walk_path *p;
+	int error;
+
+	if ((error = grow((void **)&l->paths, &l->cappaths, l->npaths + 1, sizeof(*l->paths))) < 0 ||
+	    (error = grow((void **)&l->hops, &l->caphops, l->nhops + depth, sizeof(*l->hops))) < 0 ||
+	    (error = grow((void **)&l->edges, &l->capedges, l->nedges + ne, sizeof(*l->edges))) < 0)
+		return error;
+	p = &l->paths[l->npaths++];
+	p->source = k->source;
+	p->start = k->start;
+	p->amount = k->stack[depth - 1].carried;
+	p->nhops = depth;
+	p->hop0 = l->nhops;
+	for (uint32_t i = 0; i < depth; i++) {
+		iffa_walk_hop h = k->stack[i];
+		h.e0 += l->nedges;
+		h.e1 += l->nedges;
+		l->hops[l->nhops++] = h;
+	}
+	memcpy(l->edges + l->nedges, k->edges, ne * sizeof(*k->edges));
+	l->nedges += ne;
+	k->st.leaves++;
+	return 0;
+}
+
+/*
+ * Holding decay of money held `wait` µs before it moves on: 1 up to the
+ * grace time, then falling linearly to 0 at the dwell time (the longer a
+ * holder sits on the money, the less its next payment is that money and
+ * the more its ordinary business). Gold lots are held until sold: no decay.
+ */
+static double holding(const walker *k, int64_t wait)
+{
+	int64_t grace = k->lim->grace, dwell = k->lim->dwell;
+
+	if (k->w->mode == IFFA_WALK_GOLD || wait <= grace || dwell <= grace)
+		return 1.0;
+	if (wait >= dwell)
+		return 0.0;
+	return 1.0 - (double)(wait - grace) / (double)(dwell - grace);
+}
+
+static int expand(walker *k, uint32_t depth)
+{
+	iffa_walk *w = k->w;
+	const flowlist *out = &w->out;
+	const iffa_walk_hop cur = k->stack[depth - 1];
+	int64_t end = sat_add(cur.hi, k->lim->dwell);
+	candvec *cv = &k->cands[depth];
+	groupvec *gv = &k->groups[depth];
+	double left = cur.carried;
+	int went = 0, error = 0;
+
+	if (depth < k->max_depth && !k->stopped) {
+		size_t s = out->off[cur.holder], t = out->off[cur.holder + 1];
+
+		cv->n = 0;
+		for (size_t p = bound(out->ent, s, t, sat_add(cur.lo, -out->span[cur.holder]), 0);
+		     p < t && out->ent[p].lo <= end; p++) {
+			igraph_integer_t other;
+			if (k->budget == 0) {
+				k->stopped = 1;
+				break;
+			}
+			k->budget--;
+			k->st.expansions++;
+			if (out->ent[p].hi < cur.lo)
+				continue;
+			other = w->hold[iffa_walk__to_vertex(w, out->ent[p].e)];
+			if ((error = grow((void **)&cv->c, &cv->cap, cv->n + 1, sizeof(*cv->c))) < 0)
+				return error;
+			cv->c[cv->n].other = other;
+			cv->c[cv->n].p = p;
+			cv->n++;
+		}
+		iffa_sort__(cv->c, cv->n, sizeof(*cv->c), by_other);
+		/*
+		 * One group per holder reached. The holder's source money is
+		 * allotted to them closest amount first (amount matching: what
+		 * is laundered moves on in payments of about its size, while a
+		 * planted holder's ordinary purchases or a busy broker's other
+		 * clients' payments are of other sizes), and no more than
+		 * reached it in all.
+		 */
+		gv->n = 0;
+		for (size_t i = 0, j; i < cv->n; i = j) {
+			double tr = 0, rc = 0;
+			group *gr;
+
+			if ((error = grow((void **)&gv->g, &gv->cap, gv->n + 1, sizeof(*gv->g))) < 0)
+				return error;
+			gr = &gv->g[gv->n++];
+			gr->other = cv->c[i].other;
+			gr->i = i;
+			gr->lo = INT64_MAX;
+			gr->hi = INT64_MIN;
+			for (j = i; j < cv->n && cv->c[j].other == gr->other; j++) {
+				const entry *x = &out->ent[cv->c[j].p];
+				if (w->g->ekind[x->e] == IFFA_KIND_TRANSFER)
+					tr += w->g->eamount[x->e];
+				else
+					rc += w->g->eamount[x->e];
+				gr->lo = x->lo < gr->lo ? x->lo : gr->lo;
+				gr->hi = x->hi > gr->hi ? x->hi : gr->hi;
+			}
+			gr->j = j;
+			gr->moved = tr > rc ? tr : rc;
+			gr->offer = cur.share * gr->moved * holding(k, gr->lo > cur.hi ? gr->lo - cur.hi : 0);
+			gr->mismatch = gr->offer > 0 ? fabs(log(gr->offer / cur.carried)) : INFINITY;
+		}
+		iffa_sort__(gv->g, gv->n, sizeof(*gv->g), by_match);
+		for (size_t gi = 0; gi < gv->n; gi++) {
+			const group *gr = &gv->g[gi];
+			igraph_integer_t other = gr->other;
+			double carried;
+			int64_t glo = gr->lo, ghi = gr->hi;
+			size_t i = gr->i, j = gr->j;
+			iffa_walk_hop *h;
+
+			/* Of what the holder has not passed on yet, its share of
+			 * the group; money going back to a holder on the path is
+			 * spent, but not followed (paths are simple). */
+			carried = gr->offer;
+			if (carried > left)
+				carried = left;
+			if (carried < k->floor)
+				continue;
+			left -= carried;
+			if (k->onpath[other])
+				continue;
+			if (glo < cur.lo)
+				glo = cur.lo;
+			if (ghi > end)
+				ghi = end;
+			if ((error = grow((void **)&k->edges, &k->capedges, k->nedges + (j - i),
+					  sizeof(*k->edges))) < 0)
+				return error;
+			h = &k->stack[depth];
+			h->holder = other;
+			h->carried = carried;
+			h->lo = glo;
+			h->hi = ghi;
+			shares(h, w, k->lim->dwell);
+			h->e0 = k->nedges;
+			for (size_t q = i; q < j; q++)
+				k->edges[k->nedges++] = out->ent[cv->c[q].p].e;
+			h->e1 = k->nedges;
+			k->onpath[other] = 1;
+			error = expand(k, depth + 1);
+			k->onpath[other] = 0;
+			k->nedges = h->e0;
+			if (error < 0)
+				return error;
+			went = 1;
+		}
+	}
+	if (!went)
+		error = record_leaf(k, depth);
+	return error;
+}
+
+typedef struct {
+	double amount;
+	size_t i;
+} ranked;
+
+static int by_amount_desc(const void *a, const void *b)
+{
+	const ranked *x = a, *y = b;
+
+	if (x->amount != y->amount)
+		return x->amount > y->amount ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Move the max_paths largest leaves of the source to `out`, in order of amount. */
+static int keep_leaves(walker *k, iffa_walk_paths *out)
+{
+	iffa_walk_paths *l = &k->leaves;
+	size_t keep = l->npaths < k->lim->max_paths ? l->npaths : k->lim->max_paths;
+	ranked *r = malloc((l->npaths ? l->npaths : 1) * sizeof(*r));
+	int error = 0;
+
+	if (!r)
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	for (size_t i = 0; i < l->npaths; i++) {
+		r[i].amount = l->paths[i].amount;
+		r[i].i = i;
+	}
+	iffa_sort__(r, l->npaths, sizeof(*r), by_amount_desc);
+	for (size_t i = 0; i < keep && !error; i++) {
+		const iffa_walk_path *p = &l->paths[r[i].i];
+		const iffa_walk_hop *hp = &l->hops[p->hop0];
+		size_t e0 = hp[0].e0, ne = hp[p->nhops - 1].e1 - e0;
+		iffa_walk_path *q;
+
+		if ((error = grow((void **)&out->paths, &out->cappaths, out->npaths + 1,
+				  sizeof(*out->paths))) < 0 ||
+		    (error = grow((void **)&out->hops, &out->caphops, out->nhops + p->nhops,
+				  sizeof(*out->hops))) < 0 ||
+		    (error = grow((void **)&out->edges, &out->capedges, out->nedges + ne,
+				  sizeof(*out->edges))) < 0)
+			break;
+		q = &out->paths[out->npaths++];
+		*q = *p;
+		q->hop0 = out->nhops;
+		for (uint32_t h = 0; h < p->nhops; h++) {
+			iffa_walk_hop x = hp[h];
+			x.e0 = x.e0 - e0 + out->nedges;
+			x.e1 = x.e1 - e0 + out->nedges;
+			out->hops[out->nhops++] = x;
+		}
+		memcpy(out->edges + out->nedges, l->edges + e0, ne * sizeof(*out->edges));
+		out->nedges += ne;
+	}
+	free(r);
+	l->npaths = l->nhops = l->nedges = 0;
+	return error;
+}
+
+int iffa_walk__run(iffa_walk_paths *out, iffa_walk *w, const iffa_walk_source *sources,
+		   size_t nsources, const iffa_walk_limits *lim, iffa_walk_stats *stats)
+{
+	walker k;
+	int error = 0;
+
+	if (lim->dwell < 0 || lim->grace < 0 || lim->max_hops < 1 || lim->max_hops > 32 || lim->max_paths < 1 ||
+	    lim->max_expansions < 1 || !(lim->min_amount >= 0) || !(lim->min_fraction >= 0) ||
+	    lim->min_fraction > 1)
+		return iffa_error_set(IFFA_EINVAL,
+				      "walk limits out of range: dwell %lld µs, grace %lld µs, max_hops %d (1..32), "
+				      "max_paths %zu, max_expansions %zu, min_amount %g, "
+				      "min_fraction %g (0..1)", (long long)lim->dwell,
+				      (long long)lim->grace, lim->max_hops,
+				      lim->max_paths, lim->max_expansions, lim->min_amount,
+				      lim->min_fraction);
+	memset(&k, 0, sizeof(k));
+	k.w = w;
+	k.lim = lim;
+	k.onpath = calloc(w->nh ? (size_t)w->nh : 1, 1);
+	k.cands = calloc((size_t)lim->max_hops + 33, sizeof(*k.cands));
+	k.groups = calloc((size_t)lim->max_hops + 33, sizeof(*k.groups));
+	k.stack = calloc((size_t)lim->max_hops + 33, sizeof(*k.stack));
+	if (!k.onpath || !k.cands || !k.groups || !k.stack) {
+		error = iffa_error_set(IFFA_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < nsources && !error; i++) {
+		igraph_integer_t e = sources[i].edge, from, to;
+		double amount = sources[i].amount;
+		iffa_walk_hop *h = &k.stack[0];
+
+		if (e < 0 || e >= w->g->ne || !iffa_walk__edge_usable(w, e))
+			continue;
+		if (amount > w->g->eamount[e] || !(amount > 0))
+			amount = w->g->eamount[e];
+		from = w->hold[iffa_walk__from_vertex(w, e)];
+		to = w->hold[iffa_walk__to_vertex(w, e)];
+		k.source = i;
+		k.start = from;
+		k.floor = lim->min_fraction * amount;
+		if (k.floor < lim->min_amount)
+			k.floor = lim->min_amount;
+		if (amount < k.floor)
+			continue;
+		k.budget = lim->max_expansions;
+		k.stopped = 0;
+		k.max_depth = (uint32_t)lim->max_hops;
+		if (sources[i].extra_hops > 0)
+			k.max_depth += (uint32_t)(sources[i].extra_hops < 32 ? sources[i].extra_hops : 32);
+		edge_keys(w, e, &h->lo, &h->hi);
+		h->holder = to;
+		h->carried = amount;
+		shares(h, w, lim->dwell);
+		if ((error = grow((void **)&k.edges, &k.capedges, 1, sizeof(*k.edges))) < 0)
+			break;
+		k.edges[0] = e;
+		k.nedges = 1;
+		h->e0 = 0;
+		h->e1 = 1;
+		k.onpath[from] = k.onpath[to] = 1;
+		error = expand(&k, 1);
+		k.onpath[from] = k.onpath[to] = 0;
+		k.st.sources++;
+		k.st.truncated += k.stopped;
+		if (!error)
+			error = keep_leaves(&k, out);
+	}
+	if (stats) {
+		stats->sources += k.st.sources;
+		stats->truncated += k.st.truncated;
+		stats->expansions += k.st.expansions;
+		stats->leaves += k.st.leaves;
+	}
+done:
+	if (k.cands)
+		for (int d = 0; d < lim->max_hops + 33; d++)
+			free(k.cands[d].c);
+	if (k.groups)
+		for (int d = 0; d < lim->max_hops + 33; d++)
+			free(k.groups[d].g);
+	free(k.cands);
+	free(k.groups);
+	free(k.onpath);
+	free(k.stack);
+	free(k.edges);
+	iffa_walk__paths_dispose(&k.leaves);
+	return error;
+}

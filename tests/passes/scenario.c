@@ -1,0 +1,147 @@
+/*
+ * The paths and intermediaries passes end to end on the real server: a
+ * generated scenario is loaded, read with one edge per flow, both passes
+ * run, and the accounts they flag are compared with truth.csv. The figures
+ * asserted are floors well under those measured (docs/ANALYSIS.md gives
+ * the measured ones); a drop below them means the passes got worse.
+ */
+#include <criterion/criterion.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "iffa/passes.h"
+#include "support/testdb.h"
+
+static char dir[256];
+
+static void cleanup(void)
+{
+	char cmd[300];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	cr_assert_eq(system(cmd), 0);
+}
+
+static void generate_and_load(iffa_db *db, uint64_t seed, uint64_t transfers)
+{
+	static const iffa_load_kind order[] = {
+		IFFA_LOAD_PARTY, IFFA_LOAD_ACCOUNT, IFFA_LOAD_DESIGNATION, IFFA_LOAD_FX_RATE,
+		IFFA_LOAD_TRANSFER, IFFA_LOAD_RANSOM, IFFA_LOAD_GOLD_LOT, IFFA_LOAD_LEVY,
+	};
+	iffa_generate_options o = IFFA_GENERATE_OPTIONS_INIT;
+	iffa_generate_result r;
+
+	snprintf(dir, sizeof(dir), "/tmp/iffa-test-passes-%ld", (long)getpid());
+	o.seed = seed;
+	o.transfers = transfers;
+	o.out_dir = dir;
+	cr_assert_eq(iffa_generate(&r, &o), 0, "%s", iffa_error_last());
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		iffa_load_options lo = IFFA_LOAD_OPTIONS_INIT;
+		iffa_load_result lr;
+		char path[400];
+
+		snprintf(path, sizeof(path), "%s/%s.csv", dir, iffa_load_kind_name(order[i]));
+		iffa_load_result_init(&lr);
+		cr_assert_eq(iffa_load_file(&lr, db, order[i], path, &lo), 0, "%s: %s", path,
+			     iffa_error_last());
+		iffa_load_result_dispose(&lr);
+	}
+}
+
+/* Planted accounts of truth.csv by account id, and of one structure. */
+static void read_truth(uint8_t *planted, uint8_t *ransom, uint8_t *gold, int64_t n, iffa_db *db)
+{
+	PGresult *res = PQexec(iffa_db_conn(db), "SELECT id, ref FROM account");
+	char path[300], line[512];
+	FILE *f;
+
+	cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK);
+	snprintf(path, sizeof(path), "%s/truth.csv", dir);
+	f = fopen(path, "r");
+	cr_assert_not_null(f);
+	cr_assert_not_null(fgets(line, sizeof(line), f));
+	while (fgets(line, sizeof(line), f)) {
+		char *structure = strtok(line, ","), *type, *ref;
+		strtok(NULL, ",");
+		type = strtok(NULL, ",");
+		ref = strtok(NULL, ",");
+		if (!ref || strcmp(type, "account") != 0)
+			continue;
+		for (int i = 0; i < PQntuples(res); i++) {
+			int64_t id = atoll(PQgetvalue(res, i, 0));
+			if (strcmp(PQgetvalue(res, i, 1), ref) != 0 || id >= n)
+				continue;
+			planted[id] = 1;
+			if (strcmp(structure, "ransom_chain") == 0)
+				ransom[id] = 1;
+			if (strcmp(structure, "gold_chain") == 0)
+				gold[id] = 1;
+		}
+	}
+	fclose(f);
+	PQclear(res);
+}
+
+Test(passes_scenario, flagged_accounts_are_planted_ones, .fini = cleanup, .timeout = 300)
+{
+	char ci[128];
+	iffa_db *db;
+	iffa_flowgraph *g = NULL;
+	iffa_ingest_options io = IFFA_INGEST_OPTIONS_INIT;
+	iffa_findings *f = NULL;
+	int64_t n;
+	uint8_t *flagged, *planted, *ransom, *gold;
+	size_t tp = 0, nflagged = 0, nransom = 0, ransom_found = 0, ngold = 0, gold_found = 0;
+
+	iffa_init();
+	testdb_fresh(ci, sizeof(ci), "t_passes_scenario", 1);
+	db = testdb_connect(ci);
+	generate_and_load(db, 22, 5000);
+	io.keep_parallel = 1;
+	cr_assert_eq(iffa_ingest(&g, db, &io), 0, "%s", iffa_error_last());
+	cr_assert_eq(iffa_findings_new(&f), 0);
+	cr_assert_eq(iffa_pass_paths(f, g, NULL), 0, "%s", iffa_error_last());
+	cr_assert_eq(iffa_pass_intermediaries(f, g, NULL), 0, "%s", iffa_error_last());
+
+	n = testdb_scalar(db, "SELECT max(id) + 1 FROM account");
+	flagged = calloc((size_t)n, 1);
+	planted = calloc((size_t)n, 1);
+	ransom = calloc((size_t)n, 1);
+	gold = calloc((size_t)n, 1);
+	cr_assert(flagged && planted && ransom && gold);
+	for (size_t i = 0; i < iffa_findings_count(f); i++) {
+		const iffa_finding *fd = iffa_findings_get(f, i);
+		cr_assert_gt(fd->nevidence, 0);
+		for (size_t m = 0; m < fd->nmembers; m++) {
+			int64_t key = iffa_flowgraph_vertex_key(g, fd->members[m]);
+			if (!(key & 1) && (key >> 1) < n)
+				flagged[key >> 1] = 1;
+		}
+	}
+	read_truth(planted, ransom, gold, n, db);
+	for (int64_t i = 0; i < n; i++) {
+		nflagged += flagged[i];
+		tp += flagged[i] && planted[i];
+		nransom += ransom[i];
+		ransom_found += ransom[i] && flagged[i];
+		ngold += gold[i];
+		gold_found += gold[i] && flagged[i];
+	}
+	cr_assert_geq(nflagged, 30, "%zu accounts flagged", nflagged);
+	cr_assert_geq((double)tp, 0.95 * (double)nflagged, "precision %zu of %zu", tp, nflagged);
+	cr_assert_geq((double)ransom_found, 0.9 * (double)nransom, "ransom chains %zu of %zu",
+		      ransom_found, nransom);
+	cr_assert_geq((double)gold_found, 0.75 * (double)ngold, "gold chains %zu of %zu", gold_found,
+		      ngold);
+	free(flagged);
+	free(planted);
+	free(ransom);
+	free(gold);
+	iffa_findings_free(f);
+	iffa_flowgraph_free(g);
+	iffa_db_free(db);
+}
