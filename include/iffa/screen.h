@@ -80,6 +80,8 @@ typedef struct {
 	iffa_screen_exposure_status status;
 	long long run_id;            /**< the analysis run it comes from; 0 when none */
 	const char *run_finished_at; /**< its finished_at, ISO 8601 UTC, or NULL */
+	const char *run_from, *run_to; /**< its data window [from, to), ISO 8601 UTC;
+					    NULL when open on that side */
 	double run_age_days;         /**< days between finished_at and the screening */
 	long long account_id, party_id; /**< account.id and its owner (0 when none) */
 	const char *way;             /**< "source", "record_party", "proceeds", "funding",

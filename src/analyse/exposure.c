@@ -1,6 +1,6 @@
 /*
  * The exposure of every vertex within reach of a source, stored with the
- * run (vertex_exposure, sql/009) so that screening looks an account up
+ * run (vertex_exposure, sql/010) so that screening looks an account up
  * instead of reading the flow graph (docs/ARCHITECTURE.md, "Exposure for
  * screening").
  *

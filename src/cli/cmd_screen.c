@@ -78,7 +78,8 @@ static void print_xof(double xof)
 
 static void print_run(const iffa_screen_exposure *e)
 {
-	printf("(analysis run %lld, finished %s, %.1f days ago)", e->run_id,
+	printf("(analysis run %lld of data %.10s..%.10s, finished %s, %.1f days ago)", e->run_id,
+	       e->run_from ? e->run_from : "start", e->run_to ? e->run_to : "end",
 	       e->run_finished_at ? e->run_finished_at : "?", e->run_age_days);
 }
 
@@ -142,7 +143,16 @@ static void print_exposure_json(const iffa_screen_exposure *e)
 	if (e->run_id) {
 		printf(",\"run\":%lld,\"run_finished_at\":", e->run_id);
 		json_str(e->run_finished_at);
-		printf(",\"run_age_days\":%.2f", e->run_age_days);
+		printf(",\"run_age_days\":%.2f,\"run_from\":", e->run_age_days);
+		if (e->run_from)
+			json_str(e->run_from);
+		else
+			printf("null");
+		printf(",\"run_to\":");
+		if (e->run_to)
+			json_str(e->run_to);
+		else
+			printf("null");
 	}
 	if (e->status == IFFA_SCREEN_EXPOSURE_EXPOSED) {
 		printf(",\"account_id\":%lld,\"way\":", e->account_id);

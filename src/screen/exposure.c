@@ -32,6 +32,7 @@ struct iffa_screen__exposure {
 	iffa_db *db;                /* borrowed */
 	long long run;              /* 0: no run */
 	char finished[40];          /* ISO 8601 UTC */
+	char from[40], to[40];      /* data window, "" when open */
 	double finished_epoch;      /* seconds */
 	long long max_account;      /* highest account id the run's graph could hold */
 	char level[8];
@@ -82,7 +83,9 @@ int iffa_screen__exposure_open(iffa_screen__exposure **out, iffa_db *db)
 		     &res, db, "finding the latest analysis run with exposure",
 		     "SELECT id, to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
 		     " extract(epoch FROM finished_at)::float8, level,"
-		     " coalesce((row_counts->'exposure'->>'max_account_id')::bigint, 0)"
+		     " coalesce((row_counts->'exposure'->>'max_account_id')::bigint, 0),"
+		     " coalesce(to_char(data_from AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''),"
+		     " coalesce(to_char(data_to AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '')"
 		     " FROM analysis_run WHERE status = 'completed' AND row_counts ? 'exposure'"
 		     " ORDER BY finished_at DESC, id DESC LIMIT 1", 0, NULL)) < 0)
 		goto done;
@@ -92,6 +95,8 @@ int iffa_screen__exposure_open(iffa_screen__exposure **out, iffa_db *db)
 		x->finished_epoch = atof(PQgetvalue(res, 0, 2));
 		snprintf(x->level, sizeof(x->level), "%s", PQgetvalue(res, 0, 3));
 		x->max_account = atoll(PQgetvalue(res, 0, 4));
+		snprintf(x->from, sizeof(x->from), "%s", PQgetvalue(res, 0, 5));
+		snprintf(x->to, sizeof(x->to), "%s", PQgetvalue(res, 0, 6));
 	}
 	PQclear(res);
 	res = NULL;
@@ -225,7 +230,7 @@ done:
 static int fill(iffa_screen_result *r, const iffa_screen__exposure *x, const PGresult *res, int row)
 {
 	iffa_screen_exposure *e = &r->exposure;
-	size_t size = len0(x->finished);
+	size_t size = len0(x->finished) + len0(x->from) + len0(x->to);
 	char *at;
 
 	if (PQgetisnull(res, row, 1)) {
@@ -249,6 +254,8 @@ static int fill(iffa_screen_result *r, const iffa_screen__exposure *x, const PGr
 		return iffa_error_set(IFFA_ENOMEM, "out of memory");
 	at = r->xstrings;
 	e->run_finished_at = copy(&at, x->finished);
+	e->run_from = x->from[0] ? copy(&at, x->from) : NULL;
+	e->run_to = x->to[0] ? copy(&at, x->to) : NULL;
 	if (e->status != IFFA_SCREEN_EXPOSURE_EXPOSED)
 		return 0;
 	e->flagged = strcmp(PQgetvalue(res, row, 4), "t") == 0;
@@ -345,7 +352,10 @@ void iffa_screen__exposure_json(iffa_jsonbuf *b, const iffa_screen_exposure *e, 
 	if (e->run_id) {
 		iffa_jsonbuf__printf(b, ",\"run\":%lld,", e->run_id);
 		iffa_jsonbuf__kv(b, "run_finished_at", e->run_finished_at);
-		iffa_jsonbuf__printf(b, ",\"run_age_days\":%.2f", e->run_age_days);
+		iffa_jsonbuf__printf(b, ",\"run_age_days\":%.2f,", e->run_age_days);
+		iffa_jsonbuf__kv(b, "run_from", e->run_from);
+		iffa_jsonbuf__puts(b, ",");
+		iffa_jsonbuf__kv(b, "run_to", e->run_to);
 	}
 	if (e->account_id)
 		iffa_jsonbuf__printf(b, ",\"account_id\":%lld", e->account_id);

@@ -185,6 +185,8 @@ Test(screen_exposure, demo_designated_parties_and_their_counterparts_by_account)
 		     iffa_screen_exposure_status_name(r.exposure.status));
 	cr_assert_eq(r.exposure.run_id, run);
 	cr_assert_not_null(r.exposure.run_finished_at);
+	cr_assert_null(r.exposure.run_from, "the run read all the data");
+	cr_assert_null(r.exposure.run_to);
 	cr_assert_geq(r.exposure.run_age_days, 0);
 	cr_assert_eq(r.exposure.hops, 1, "%s is a counterpart of QDi.316", counterpart);
 	cr_assert_gt(r.exposure.score, 0);
@@ -245,6 +247,27 @@ Test(screen_exposure, demo_designated_parties_and_their_counterparts_by_account)
 	iffa_screen_result_dispose(&r);
 
 	iffa_screener_free(s);
+
+	/* A later run over a window is the one used, and the answer says its window. */
+	{
+		iffa_analyse_options o = IFFA_ANALYSE_OPTIONS_INIT;
+		iffa_analysis *a = NULL;
+		int64_t run2 = 0;
+		cr_assert_eq(iffa_flowgraph_time_parse(&o.from, "2025-01-01T00:00:00Z"), 0);
+		cr_assert_eq(iffa_flowgraph_time_parse(&o.to, "2026-01-01T00:00:00Z"), 0);
+		cr_assert_eq(iffa_analysis_new(&a), 0);
+		cr_assert_eq(iffa_analysis_select(a, "exposure"), 0, "%s", iffa_error_last());
+		cr_assert_eq(iffa_analyse(&run2, db, a, &o), 0, "%s", iffa_error_last());
+		iffa_analysis_free(a);
+		cr_assert_eq(iffa_screener_new(&s, db, NULL), 0, "%s", iffa_error_last());
+		screen(&r, s, "Client 4711", designated);
+		cr_assert_eq(r.exposure.run_id, run2);
+		cr_assert_str_eq(r.exposure.run_from, "2025-01-01T00:00:00Z");
+		cr_assert_str_eq(r.exposure.run_to, "2026-01-01T00:00:00Z");
+		cr_assert_eq(r.verdict, IFFA_SCREEN_MATCH);
+		iffa_screen_result_dispose(&r);
+		iffa_screener_free(s);
+	}
 	free(counterpart);
 	free(designated);
 	free(name);

@@ -1,4 +1,4 @@
--- 009: the exposure of each vertex as an analysis run measured it, so that
+-- 010: the exposure of each vertex as an analysis run measured it, so that
 -- a screening looks an account up instead of reading the flow graph
 -- (docs/ARCHITECTURE.md, "Exposure for screening"). `iffa analyse` writes
 -- the rows of a run in the transaction that marks it completed: every
@@ -38,5 +38,5 @@ CREATE UNIQUE INDEX vertex_exposure_party_idx ON vertex_exposure (run_id, party_
 GRANT SELECT, INSERT ON vertex_exposure TO iffa_analyst;
 GRANT SELECT ON vertex_exposure TO iffa_screener, iffa_reader;
 -- A screening says which run its exposure came from and how old it is.
-GRANT SELECT (id, status, level, started_at, finished_at, row_counts) ON analysis_run
-    TO iffa_screener;
+GRANT SELECT (id, status, level, started_at, finished_at, data_from, data_to, row_counts)
+    ON analysis_run TO iffa_screener;
