@@ -23,6 +23,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,6 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/jsonbuf.h"
+#include "crypto/crypto.h"
 #include "db/db.h"
 #include "iffa/load.h"
 #include "load/csv.h"
@@ -519,10 +522,19 @@ static int put_record(loader *L)
 {
 	const iffa_load__spec *spec = L->spec;
 	long long line = iffa_load__csv_line(L->csv);
-	size_t n = iffa_load__csv_count(L->csv), row_start = L->copy.len;
+	size_t n = iffa_load__csv_count(L->csv), row_start;
+	int cut = iffa_load__csv_unterminated(L->csv);
 	char why[1024];
 	int error = 0, ok = 1;
 
+	/* A last line without a line end may be a file cut short in the middle
+	 * of a value that still looks valid ("12500" of "125000"): never load
+	 * it, and say so before anything else about the row. */
+	if (cut && (error = put_problem(L, line, -2, NULL,
+					"no line end after the last line: the file may be "
+					"truncated (a complete file ends with a line feed)")) < 0)
+		return error;
+	row_start = L->copy.len;
 	if (n != L->nheader) {
 		snprintf(why, sizeof(why), "the line has %zu field%s, the header has %zu", n,
 			 n == 1 ? "" : "s", L->nheader);
@@ -595,6 +607,10 @@ static int put_record(loader *L)
 			if ((error = put_problem(L, line, 0, "currency", why)) < 0)
 				return error;
 		}
+	}
+	if (ok && cut) {
+		L->copy.len = row_start;
+		ok = 0;
 	}
 	if (ok)
 		error = iffa_load__buf_put(&L->copy, "\n", 1);
@@ -1039,6 +1055,64 @@ static int load(loader *L)
 	return 0;
 }
 
+/*
+ * A refused load leaves an audit row of its own, written after the
+ * rollback so that it stays: who (the login role by the column's default,
+ * the OS user), which file with the SHA-256 of its bytes when it can be
+ * read, and why. Best effort: when the server is gone there is nothing to
+ * write to, and the refusal itself is what the caller reports, so its
+ * message is kept.
+ */
+static void record_refusal(loader *L, int code)
+{
+	iffa_jsonbuf params = IFFA_JSONBUF_INIT, detail = IFFA_JSONBUF_INIT;
+	char msg[2048], digest[65] = "", n[3][32];
+	const char *p[5];
+	int fd;
+
+	snprintf(msg, sizeof(msg), "%s", iffa_error_last());
+	if (!L->db || PQstatus(L->db->conn) != CONNECTION_OK ||
+	    PQtransactionStatus(L->db->conn) != PQTRANS_IDLE)
+		goto done;
+	/* The reader may have stopped early: hash the whole file again. */
+	if ((fd = open(L->path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) >= 0) {
+		unsigned char md[32];
+		unsigned long long size;
+		if (iffa_crypto__sha256_fd(md, &size, fd, L->name) == 0)
+			iffa_crypto__hex(digest, md, sizeof(md));
+		close(fd);
+	}
+	snprintf(n[0], sizeof(n[0]), "%lld", L->out->rows_read);
+	snprintf(n[1], sizeof(n[1]), "%lld", L->out->rows_rejected);
+	snprintf(n[2], sizeof(n[2]), "%lld", L->out->errors_total);
+	iffa_jsonbuf__puts(&params, "{\"kind\":");
+	iffa_crypto__json_str(&params, L->spec->table);
+	iffa_jsonbuf__puts(&params, ",\"file\":");
+	iffa_crypto__json_str(&params, L->name);
+	iffa_jsonbuf__puts(&params, ",\"reject_file\":");
+	iffa_crypto__json_str(&params, L->opts->reject_path);
+	iffa_jsonbuf__puts(&params, "}");
+	iffa_jsonbuf__printf(&detail, "{\"ok\":false,\"rows_read\":%s,\"rows_rejected\":%s,"
+				      "\"errors_total\":%s,\"error\":",
+			     n[0], n[1], n[2]);
+	iffa_crypto__json_str(&detail, msg);
+	iffa_jsonbuf__puts(&detail, "}");
+	if (params.oom || detail.oom)
+		goto done;
+	p[0] = L->os_user;
+	p[1] = params.ptr;
+	p[2] = digest[0] ? digest : NULL;
+	p[3] = detail.ptr;
+	iffa_db__exec(L->db, "recording the refused load",
+		      "INSERT INTO audit_log (os_user, command, params, rows_affected, "
+		      "output_sha256, detail) VALUES ($1, 'load', $2::jsonb, 0, $3, $4::jsonb)",
+		      4, p);
+done:
+	iffa_jsonbuf__dispose(&params);
+	iffa_jsonbuf__dispose(&detail);
+	iffa_error_set(code, "%s", msg);
+}
+
 int iffa_load_file(iffa_load_result *out, iffa_db *db, iffa_load_kind kind, const char *path,
 		   const iffa_load_options *opts)
 {
@@ -1076,6 +1150,9 @@ done:
 		/* Keep the message of the failure, not of the rollback. */
 		PQclear(PQexec(db->conn, "ROLLBACK"));
 	}
+	/* Not inside a caller's transaction: that is not ours to write into. */
+	if (error < 0)
+		record_refusal(&L, error);
 	if (error < 0) {
 		out->rows_loaded = 0;
 		out->rows_duplicate = 0;
