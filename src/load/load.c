@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1074,11 +1075,15 @@ static void record_refusal(loader *L, int code)
 	if (!L->db || PQstatus(L->db->conn) != CONNECTION_OK ||
 	    PQtransactionStatus(L->db->conn) != PQTRANS_IDLE)
 		goto done;
-	/* The reader may have stopped early: hash the whole file again. */
-	if ((fd = open(L->path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) >= 0) {
+	/* The reader may have stopped early: hash the whole file again, when it
+	 * is a regular file (a pipe's bytes are gone, and opening a FIFO again
+	 * would wait for a writer). */
+	if ((fd = open(L->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) >= 0) {
 		unsigned char md[32];
 		unsigned long long size;
-		if (iffa_crypto__sha256_fd(md, &size, fd, L->name) == 0)
+		struct stat st;
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    iffa_crypto__sha256_fd(md, &size, fd, L->name) == 0)
 			iffa_crypto__hex(digest, md, sizeof(md));
 		close(fd);
 	}

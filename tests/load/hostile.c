@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "load/load.h"
@@ -434,4 +436,47 @@ Test(load_hostile, every_bad_input_names_line_and_field_and_writes_nothing)
 	iffa_db_free(db);
 	snprintf(sql, sizeof(sql), "rm -rf %s", dir);
 	cr_assert_eq(system(sql), 0);
+}
+
+Test(load_hostile, a_refused_load_from_a_pipe_is_audited_without_a_digest)
+{
+	static const char text[] = "ref,kind,name,supplier,source\nP1,nobody,A,ML,s\n";
+	char ci[256], dir[64], fifo[128];
+	iffa_load_result res;
+	iffa_db *db;
+	pid_t writer;
+	int status;
+
+	testdb_fresh(ci, sizeof(ci), "t_load_hostile_fifo", 1);
+	db = testdb_connect(ci);
+	snprintf(dir, sizeof(dir), "/tmp/iffa-t-hostile-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/party.csv", dir);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	writer = fork();
+	cr_assert_geq(writer, 0);
+	if (writer == 0) {
+		FILE *f = fopen(fifo, "wb");
+		_exit(f && fwrite(text, 1, sizeof(text) - 1, f) == sizeof(text) - 1 &&
+				      fclose(f) == 0
+			      ? 0
+			      : 1);
+	}
+	iffa_load_result_init(&res);
+	cr_assert_eq(iffa_load_file(&res, db, IFFA_LOAD_PARTY, fifo,
+				    &(iffa_load_options){.display_name = "party.csv",
+							 .max_errors = 10}),
+		     IFFA_EINVAL);
+	cr_assert_eq(waitpid(writer, &status, 0), writer);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* The refusal is recorded; a pipe cannot be read twice, so no digest. */
+	cr_assert_eq(testdb_scalar(db, "SELECT count(*) FROM audit_log WHERE command = 'load' AND "
+				       "detail->>'ok' = 'false' AND output_sha256 IS NULL AND "
+				       "params->>'file' = 'party.csv'"),
+		     1);
+	cr_assert_eq(testdb_scalar(db, "SELECT count(*) FROM party"), 0);
+	iffa_load_result_dispose(&res);
+	iffa_db_free(db);
+	snprintf(fifo, sizeof(fifo), "rm -rf %s", dir);
+	cr_assert_eq(system(fifo), 0);
 }
