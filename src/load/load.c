@@ -65,6 +65,7 @@ typedef struct {
 	int in_tx;
 	int in_copy;
 	char os_user[256];
+	char reject_sha256[65];         /* of the reject file written, or "" */
 } loader;
 
 static const char *const kind_names[IFFA_LOAD_KIND_COUNT] = {
@@ -952,7 +953,7 @@ static int finish_batch(loader *L, const char *load_id)
 {
 	iffa_load_result *r = L->out;
 	char n[4][32];
-	const char *p[11];
+	const char *p[12];
 	int error;
 
 	snprintf(n[0], sizeof(n[0]), "%lld", r->rows_read);
@@ -976,6 +977,7 @@ static int finish_batch(loader *L, const char *load_id)
 	p[7] = L->name;
 	p[8] = L->opts->reject_path;
 	p[9] = r->file_sha256;
+	p[10] = L->reject_sha256[0] ? L->reject_sha256 : NULL;
 	return exec(L, "writing the audit log",
 		    "INSERT INTO audit_log (os_user, command, params, rows_affected, "
 		    "output_sha256, detail) VALUES ($6, 'load', "
@@ -983,8 +985,26 @@ static int finish_batch(loader *L, const char *load_id)
 		    "'reject_file', $9::text), $3::bigint, $10, "
 		    "jsonb_build_object('load_id', $1::bigint, 'rows_read', $2::bigint, "
 		    "'rows_loaded', $3::bigint, 'rows_duplicate', $4::bigint, "
-		    "'rows_rejected', $5::bigint))",
-		    10, p);
+		    "'rows_rejected', $5::bigint, 'reject_sha256', $11::text))",
+		    11, p);
+}
+
+/* SHA-256 of the reject file just written, for the audit row. */
+static int hash_reject_file(loader *L)
+{
+	const char *path = L->opts->reject_path;
+	unsigned char md[32];
+	unsigned long long size;
+	int fd, error;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY)) < 0)
+		return iffa_error_set(IFFA_EIO, "%s: cannot read it again: %s", path,
+				      strerror(errno));
+	error = iffa_crypto__sha256_fd(md, &size, fd, path);
+	close(fd);
+	if (error == 0)
+		iffa_crypto__hex(L->reject_sha256, md, sizeof(md));
+	return error;
 }
 
 static int load(loader *L)
@@ -1039,13 +1059,26 @@ static int load(loader *L)
 				0, NULL, &n)) < 0)
 		return error;
 	L->out->rows_duplicate = n;
-	if ((error = insert_rows(L, load_id)) < 0 || (error = finish_batch(L, load_id)) < 0 ||
-	    (error = fetch_errors(L)) < 0)
+	if ((error = insert_rows(L, load_id)) < 0)
 		return error;
-	if (L->opts->reject_path &&
-	    (error = iffa_load__write_rejects(L->db, L->path, L->name, L->opts->reject_path,
-					      L->out->file_sha256)) < 0)
+	/* The reject file is an output of the load: in place before the audit
+	 * row that gives its digest, and gone again if the load fails after. */
+	if (L->opts->reject_path) {
+		/* On failure nothing was renamed: an older file stays as it was. */
+		if ((error = iffa_load__write_rejects(L->db, L->path, L->name,
+						      L->opts->reject_path,
+						      L->out->file_sha256)) < 0)
+			return error;
+		if ((error = hash_reject_file(L)) < 0) {
+			remove(L->opts->reject_path);
+			return error;
+		}
+	}
+	if ((error = finish_batch(L, load_id)) < 0 || (error = fetch_errors(L)) < 0) {
+		if (L->opts->reject_path)
+			remove(L->opts->reject_path);
 		return error;
+	}
 	if ((error = exec(L, "committing the load", "COMMIT", 0, NULL)) < 0) {
 		L->in_tx = 0; /* a failed COMMIT ends the transaction */
 		if (L->opts->reject_path)

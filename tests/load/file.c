@@ -580,6 +580,18 @@ Test(load_reject, good_rows_load_and_bad_rows_are_written_with_reasons)
 	}
 	cr_assert_eq(testdb_scalar(db, "SELECT count(*) FROM audit_log WHERE params->>'reject_file' "
 				       "IS NOT NULL AND (detail->>'rows_rejected')::int = 4"), 1);
+	/* The reject file is an output: its digest is in the audit row. */
+	{
+		char cmd[400], digest[65] = "", sql[300];
+		FILE *p;
+		snprintf(cmd, sizeof(cmd), "sha256sum %s", rej);
+		cr_assert_not_null(p = popen(cmd, "r"));
+		cr_assert_eq(fscanf(p, "%64s", digest), 1);
+		pclose(p);
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit_log WHERE command = 'load' "
+					   "AND detail->>'reject_sha256' = '%s'", digest);
+		cr_assert_eq(testdb_scalar(db, sql), 1);
+	}
 	finish();
 }
 
