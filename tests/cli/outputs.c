@@ -272,8 +272,10 @@ Test(cli_outputs, share_export_write_errors_leave_no_file)
 
 Test(cli_outputs, standard_output_on_a_full_disk_is_an_error)
 {
+	/* In this order: the list imported (its output lost) is then screened. */
 	static const char *const commands[] = {"summary", "--json summary", "db init",
-					       "lists import "};
+					       "lists import ", "screen 'Iyad Ag Ghaly'",
+					       "--json screen 'Iyad Ag Ghaly'"};
 	char cmd[1024], args[512];
 
 	fresh("t_outputs_stdout");
@@ -297,5 +299,7 @@ Test(cli_outputs, standard_output_on_a_full_disk_is_an_error)
 		cr_assert_str_eq(err, "iffa: writing standard output: No space left on device\n",
 				 "%s", args);
 	}
+	/* The verdicts that could not be shown were recorded all the same. */
+	cr_assert_eq(scalar("SELECT count(*) FROM audit_log WHERE command = 'screen'"), 2);
 	finish();
 }
