@@ -7,7 +7,7 @@
 #   tools/fuzz.sh --replay [HARNESS...]                run the seeds and the saved
 #                                                     crashers once, no fuzzing
 #
-# Harnesses: load_csv copybin un_xml ftm lists_csv. It configures build-fuzz/
+# Harnesses: load_csv copybin un_xml ftm lists_csv config. It configures build-fuzz/
 # with clang and IFFA_FUZZ=ON, builds the harnesses, and runs each under
 # `nice` on a copy of its corpus (tests/fuzz/corpus/<h>, the samples of
 # tests/resources, the crashers of tests/resources/fuzz/<h>) in
@@ -23,7 +23,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build="$root/build-fuzz"
-all=(load_csv copybin un_xml ftm lists_csv)
+all=(load_csv copybin un_xml ftm lists_csv config)
 
 replay=0
 secs=60
@@ -84,6 +84,7 @@ seeds() {
 	un_xml) find "$root/tests/resources/lists" -type f -name 'un-*.xml' -exec cp {} "$dir"/ \; ;;
 	ftm) cp "$root"/tests/resources/lists/ftm-*.jsonl "$dir"/ ;;
 	lists_csv) cp "$root"/tests/resources/lists/national-*.csv "$dir"/ ;;
+	config) cp "$root"/tests/resources/analyse/*.conf "$dir"/ ;;
 	esac
 	[ -d "$root/tests/resources/fuzz/$h" ] && cp "$root/tests/resources/fuzz/$h"/* "$dir"/ 2>/dev/null || true
 }

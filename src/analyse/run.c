@@ -23,6 +23,7 @@
 #include "analyse/analyse.h"
 #include "core/jsonbuf.h"
 #include "core/osuser.h"
+#include "crypto/crypto.h"
 #include "db/db.h"
 #include "graph/flowgraph.h"
 #include "iffa/ingest.h"
@@ -146,6 +147,25 @@ static int row_counts(char **out, const iffa_flowgraph *g, const double *seconds
 }
 
 /*
+ * The audit row of a run, from its analysis_run row: command `analyse`,
+ * the run's parameters, the number of findings and, as output_sha256, the
+ * SHA-256 of the findings as stored (docs/SECURITY.md gives the recipe;
+ * none for a failed run). $1 run id, $2 OS user, $3 detail (JSON) merged with the
+ * run's status and row counts.
+ */
+static const char audit_sql[] =
+	"INSERT INTO audit_log (os_user, command, params, rows_affected, output_sha256, detail) "
+	"SELECT $2, 'analyse', jsonb_build_object('run', r.id, 'level', r.level, "
+	"'from', r.data_from, 'to', r.data_to, 'seed', r.seed, 'params', r.params), "
+	"(SELECT count(*) FROM finding f WHERE f.run_id = r.id), "
+	"CASE WHEN r.status = 'completed' THEN (SELECT encode(sha256(convert_to(coalesce(string_agg(concat_ws(E'\\t', f.id, f.pass, "
+	"f.kind, f.subject_type, coalesce(f.subject_id::text, ''), f.subject_label, f.score, "
+	"f.reason, f.evidence), E'\\n' ORDER BY f.id), ''), 'UTF8')), 'hex') "
+	"FROM finding f WHERE f.run_id = r.id) END, "
+	"$3::jsonb || jsonb_build_object('status', r.status, 'code_version', r.code_version, "
+	"'row_counts', r.row_counts) FROM analysis_run r WHERE r.id = $1::bigint";
+
+/*
  * When the exposure pass ran, its per-vertex values for screening, with
  * the values the pass used. `extra` receives what row_counts adds:
  * {"exposure": {"rows": n, "max_account_id": id}}, the highest account id
@@ -211,6 +231,21 @@ static void mark_failed(iffa_db *db, int64_t run, const char *message)
 			   " finished_at = clock_timestamp() WHERE id = $1 AND status = 'running'",
 			   2, NULL, p, NULL, NULL, 0);
 	PQclear(res);
+	{
+		/* The failure is in the audit log too (best effort). */
+		iffa_jsonbuf detail = IFFA_JSONBUF_INIT;
+		char user[256];
+		const char *a[3] = {id, user, NULL};
+
+		iffa_core__os_user(user, sizeof(user));
+		iffa_jsonbuf__puts(&detail, "{\"ok\":false,\"error\":");
+		iffa_crypto__json_str(&detail, message);
+		iffa_jsonbuf__puts(&detail, "}");
+		a[2] = detail.ptr;
+		if (!detail.oom)
+			PQclear(PQexecParams(c, audit_sql, 3, NULL, a, NULL, NULL, 0));
+		iffa_jsonbuf__dispose(&detail);
+	}
 	/* a new session holds no lock; the old one's went with it */
 	if (!reset)
 		lock_run(db, run, 0);
@@ -282,6 +317,15 @@ int iffa_analyse(int64_t *out_run, iffa_db *db, const iffa_analysis *a,
 					   " finished_at = clock_timestamp(),"
 					   " row_counts = $2::jsonb || $3::jsonb WHERE id = $1",
 					   3, p)) < 0)
+			goto fail;
+	}
+	{
+		char user[256];
+		const char *p[3] = {id, user, "{\"ok\":true}"};
+
+		iffa_core__os_user(user, sizeof(user));
+		if ((error = iffa_db__exec(db, "recording the run in the audit log", audit_sql, 3,
+					   p)) < 0)
 			goto fail;
 	}
 	if ((error = iffa_db__exec(db, "committing the findings", "COMMIT", 0, NULL)) < 0)

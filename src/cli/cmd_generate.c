@@ -157,7 +157,7 @@ int iffa_cmd_generate(int argc, char **argv, const iffa_cli_global *g)
 	}
 	opts.progress = quiet ? NULL : stderr;
 	if ((error = iffa_generate(&res, &opts)) < 0) {
-		fprintf(stderr, "iffa: generate: %s\n", iffa_error_last());
+		fprintf(stderr, "iffa: %s\n", iffa_error_last());
 		return error == IFFA_EINVAL ? IFFA_EXIT_USAGE : IFFA_EXIT_FAILURE;
 	}
 	if (!quiet && res.window_end > (int64_t)time(NULL))

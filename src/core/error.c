@@ -15,7 +15,13 @@ static _Thread_local int last_code;
 
 int iffa_error_setv(int code, const char *fmt, va_list ap)
 {
-	vsnprintf(last_message, sizeof(last_message), fmt, ap);
+	/* Through a copy: callers wrap the last message in a new one
+	 * (iffa_error_set(e, "generate: %s", iffa_error_last())), and
+	 * vsnprintf must not read the buffer it writes. */
+	char buf[sizeof(last_message)];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	memcpy(last_message, buf, sizeof(buf));
 	last_code = code;
 	return code;
 }

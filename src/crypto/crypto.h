@@ -13,6 +13,7 @@
 
 #include <openssl/evp.h>
 
+#include "core/atomicfile.h"
 #include "core/jsonbuf.h"
 #include "iffa/common.h"
 #include "iffa/crypto.h"
@@ -50,35 +51,42 @@ void iffa_crypto__secret_chomp(iffa_crypto__secret *s);
 int iffa_crypto__passphrase(iffa_crypto__secret *out, const char **source,
 			    const iffa_crypto_key_options *opts);
 
-/* Output files */
+/* Output files: core/atomicfile.h. The names below are the crypto
+ * module's for it; new code calls iffa_atomicfile__* directly. */
 
-/**
- * A file written under a temporary name beside its final name (mode as
- * given, less the umask, created with O_EXCL), hashed with SHA-256 as it
- * is written, and renamed into place by _commit after fsync.
- */
-typedef struct {
-	int fd;             /* -1 when closed */
-	char *tmp;          /* temporary path (owned) */
-	char *final;        /* final path (owned) */
-	EVP_MD_CTX *md;     /* SHA-256 of the bytes written */
-	unsigned char buf[65536];
-	size_t nbuf;
-} iffa_crypto__outfile;
+typedef iffa_atomicfile iffa_crypto__outfile;
 
-/** @return 0, IFFA_EIO, IFFA_ENOMEM */
-int iffa_crypto__outfile_open(iffa_crypto__outfile **out, const char *final, mode_t mode);
-/** @return 0 or IFFA_EIO (the final path named) */
-int iffa_crypto__outfile_write(iffa_crypto__outfile *f, const void *p, size_t n);
-/** Flush and fsync; hex SHA-256 of everything written into out. @return 0 or IFFA_EIO */
-int iffa_crypto__outfile_finish(iffa_crypto__outfile *f, char out[65]);
-/** Rename into place (after _finish) and fsync the directory. @return 0 or IFFA_EIO */
-int iffa_crypto__outfile_commit(iffa_crypto__outfile *f);
-/** Remove the temporary file if still there and free. Accepts NULL. */
-void iffa_crypto__outfile_free(iffa_crypto__outfile *f);
+/** Open with SHA-256. @return 0, IFFA_EIO, IFFA_ENOMEM */
+static inline int iffa_crypto__outfile_open(iffa_crypto__outfile **out, const char *final,
+					    mode_t mode)
+{
+	return iffa_atomicfile__open(out, final, mode, IFFA_ATOMICFILE_SHA256);
+}
 
-/** fsync the directory holding `path` (made or renamed entries last). */
-int iffa_crypto__fsync_parent(const char *path);
+static inline int iffa_crypto__outfile_write(iffa_crypto__outfile *f, const void *p, size_t n)
+{
+	return iffa_atomicfile__write(f, p, n);
+}
+
+static inline int iffa_crypto__outfile_finish(iffa_crypto__outfile *f, char out[65])
+{
+	return iffa_atomicfile__finish(f, out);
+}
+
+static inline int iffa_crypto__outfile_commit(iffa_crypto__outfile *f)
+{
+	return iffa_atomicfile__commit(f);
+}
+
+static inline void iffa_crypto__outfile_free(iffa_crypto__outfile *f)
+{
+	iffa_atomicfile__free(f);
+}
+
+static inline int iffa_crypto__fsync_parent(const char *path)
+{
+	return iffa_core__fsync_parent(path);
+}
 
 /* Digests */
 

@@ -145,41 +145,30 @@ done:
 	return error;
 }
 
-/* Write n bytes to a new file made with O_EXCL, synced. `*made` says
- * whether the file now exists (to be removed on a later failure). */
+/* Write n bytes to a new file at `path`: through a temporary file, synced,
+ * then linked into place only if nothing is there, so that a key is never
+ * overwritten and never seen half written. `*made` says whether the file
+ * now exists (to be removed on a later failure). */
 static int create_file(const char *path, mode_t mode, const void *p, size_t n, int *made,
 		       const char *what)
 {
-	const unsigned char *s = p;
-	int fd, error = 0;
+	iffa_atomicfile *f = NULL;
+	int error;
 
 	*made = 0;
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, mode);
-	if (fd < 0) {
-		if (errno == EEXIST)
-			return iffa_error_set(IFFA_EINVAL, "%s %s exists; iffa never overwrites a "
-							   "key, nothing was written",
-					      what, path);
-		return iffa_error_set(IFFA_EIO, "creating %s %s: %s", what, path, strerror(errno));
-	}
-	*made = 1;
-	while (n > 0) {
-		ssize_t w = write(fd, s, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			error = iffa_error_set(IFFA_EIO, "writing %s %s: %s", what, path,
-					       strerror(errno));
-			goto done;
-		}
-		s += w;
-		n -= (size_t)w;
-	}
-	if (fsync(fd) < 0)
-		error = iffa_error_set(IFFA_EIO, "writing %s %s: %s", what, path, strerror(errno));
+	if ((error = iffa_atomicfile__open(&f, path, mode, 0)) < 0 ||
+	    (error = iffa_atomicfile__write(f, p, n)) < 0 ||
+	    (error = iffa_atomicfile__finish(f, NULL)) < 0)
+		goto done;
+	if ((error = iffa_atomicfile__commit_new(f)) == IFFA_EINVAL)
+		error = iffa_error_set(IFFA_EINVAL, "%s %s exists; iffa never overwrites a "
+						    "key, nothing was written",
+				       what, path);
+	*made = error == 0;
 done:
-	if (close(fd) < 0 && error == 0)
-		error = iffa_error_set(IFFA_EIO, "writing %s %s: %s", what, path, strerror(errno));
+	if (error < 0 && error != IFFA_EINVAL)
+		error = iffa_error_set(error, "%s: %s", what, iffa_error_last());
+	iffa_atomicfile__free(f);
 	return error;
 }
 
@@ -276,7 +265,7 @@ int iffa_crypto_keygen(iffa_crypto_keygen_result *out, iffa_db *db, const char *
 		goto done;
 	}
 
-	/* The private key first: O_EXCL claims the name or refuses. */
+	/* The private key first: it claims the name or refuses. */
 	n = BIO_get_mem_data(priv, &p);
 	if ((error = create_file(path, 0600, p, (size_t)n, &made_priv, "key file")) < 0)
 		goto done;

@@ -148,6 +148,7 @@ int iffa_case_export(iffa_case_export_result *out, iffa_db *db, const char *cons
 	iffa_case_options o = IFFA_CASE_OPTIONS_INIT;
 	iffa_ingest_options io = IFFA_INGEST_OPTIONS_INIT;
 	iffa_crypto__outfile *files[MAX_FILES] = {NULL, NULL};
+	unsigned long long sizes[MAX_FILES] = {0, 0};
 	const char *names[MAX_FILES] = {NULL, NULL};
 	char *paths[MAX_FILES] = {NULL, NULL}, sha[MAX_FILES][65];
 	iffa_jsonbuf params = IFFA_JSONBUF_INIT, detail = IFFA_JSONBUF_INIT, body = IFFA_JSONBUF_INIT;
@@ -238,6 +239,7 @@ int iffa_case_export(iffa_case_export_result *out, iffa_db *db, const char *cons
 		    (error = iffa_crypto__outfile_write(files[i], body.ptr ? body.ptr : "", body.len)) < 0 ||
 		    (error = iffa_crypto__outfile_finish(files[i], sha[i])) < 0)
 			goto done;
+		sizes[i] = (unsigned long long)body.len;
 		out->bytes += body.len;
 	}
 
@@ -249,10 +251,7 @@ int iffa_case_export(iffa_case_export_result *out, iffa_db *db, const char *cons
 	for (size_t k = 0; k < nfiles; k++) {
 		/* nodes.csv sorts after edges.csv */
 		size_t i = nfiles == 2 ? 1 - k : k;
-		struct stat st;
-		unsigned long long size = 0;
-		if (fstat(files[i]->fd, &st) == 0)
-			size = (unsigned long long)st.st_size;
+		unsigned long long size = sizes[i];
 		iffa_jsonbuf__printf(&detail, "%s{\"name\":", k ? "," : "");
 		iffa_crypto__json_str(&detail, names[i]);
 		iffa_jsonbuf__printf(&detail, ",\"sha256\":\"%s\",\"bytes\":%llu}", sha[i], size);

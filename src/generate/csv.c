@@ -4,7 +4,7 @@
  * timestamps (no printf: it is slow for a billion bytes, and its decimal
  * point follows the locale).
  */
-#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,65 +14,74 @@
 
 int iffa_generate__out_open(gen_out *o, const char *dir, const char *name)
 {
+	int error;
+
 	memset(o, 0, sizeof(*o));
-	if ((size_t)snprintf(o->path, sizeof(o->path), "%s/%s", dir, name) >= sizeof(o->path) ||
-	    (size_t)snprintf(o->part, sizeof(o->part), "%s/%s.part", dir, name) >= sizeof(o->part))
+	if ((size_t)snprintf(o->path, sizeof(o->path), "%s/%s", dir, name) >= sizeof(o->path))
 		return iffa_error_set(IFFA_EINVAL, "generate: output path too long: %s/%s", dir, name);
 	o->buf = malloc(OUT_BUFFER);
 	if (!o->buf)
 		return iffa_error_set(IFFA_ENOMEM, "generate: out of memory");
 	o->cap = OUT_BUFFER;
-	o->f = fopen(o->part, "wb");
-	if (!o->f) {
-		int e = errno;
+	if ((error = iffa_atomicfile__open(&o->af, o->path, 0644, 0)) < 0) {
 		free(o->buf);
 		o->buf = NULL;
-		return iffa_error_set(IFFA_EIO, "generate: cannot create %s: %s", o->part, strerror(e));
+		return iffa_error_set(error, "generate: %s", iffa_error_last());
 	}
 	return 0;
 }
 
 void iffa_generate__out_flush(gen_out *o)
 {
-	if (o->len > 0 && !o->failed && o->f) {
-		if (fwrite(o->buf, 1, o->len, o->f) != o->len)
-			o->failed = errno ? errno : EIO;
+	int error;
+
+	if (o->len > 0 && !o->failed && o->af &&
+	    (error = iffa_atomicfile__write(o->af, o->buf, o->len)) < 0) {
+		o->failed = error;
+		snprintf(o->why, sizeof(o->why), "%s", iffa_error_last());
 	}
 	o->bytes += o->len;
 	o->len = 0;
 }
 
-int iffa_generate__out_close(gen_out *o)
+int iffa_generate__out_finish(gen_out *o)
+{
+	int error;
+
+	if (!o->af)
+		return 0;
+	iffa_generate__out_flush(o);
+	free(o->buf);
+	o->buf = NULL;
+	if (!o->failed && (error = iffa_atomicfile__finish(o->af, NULL)) < 0) {
+		o->failed = error;
+		snprintf(o->why, sizeof(o->why), "%s", iffa_error_last());
+	}
+	if (o->failed) {
+		iffa_atomicfile__free(o->af);
+		o->af = NULL;
+		return iffa_error_set(o->failed, "generate: %s", o->why);
+	}
+	return 0;
+}
+
+int iffa_generate__out_commit(gen_out *o)
 {
 	int error = 0;
 
-	if (!o->f)
+	if (!o->af)
 		return 0;
-	iffa_generate__out_flush(o);
-	if (fclose(o->f) != 0 && !o->failed)
-		o->failed = errno ? errno : EIO;
-	o->f = NULL;
-	free(o->buf);
-	o->buf = NULL;
-	if (o->failed) {
-		error = iffa_error_set(IFFA_EIO, "generate: writing %s: %s", o->part,
-				       strerror(o->failed));
-		remove(o->part);
-	} else if (rename(o->part, o->path) != 0) {
-		error = iffa_error_set(IFFA_EIO, "generate: renaming %s to %s: %s", o->part,
-				       o->path, strerror(errno));
-		remove(o->part);
-	}
+	if ((error = iffa_atomicfile__commit(o->af)) < 0)
+		error = iffa_error_set(error, "generate: %s", iffa_error_last());
+	iffa_atomicfile__free(o->af);
+	o->af = NULL;
 	return error;
 }
 
 void iffa_generate__out_abandon(gen_out *o)
 {
-	if (o->f) {
-		fclose(o->f);
-		o->f = NULL;
-		remove(o->part);
-	}
+	iffa_atomicfile__free(o->af);
+	o->af = NULL;
 	free(o->buf);
 	o->buf = NULL;
 }
@@ -80,9 +89,12 @@ void iffa_generate__out_abandon(gen_out *o)
 void iffa_generate__out_raw(gen_out *o, const char *s, size_t n)
 {
 	if (n > o->cap) {
+		int error;
 		iffa_generate__out_flush(o);
-		if (!o->failed && o->f && fwrite(s, 1, n, o->f) != n)
-			o->failed = errno ? errno : EIO;
+		if (!o->failed && o->af && (error = iffa_atomicfile__write(o->af, s, n)) < 0) {
+			o->failed = error;
+			snprintf(o->why, sizeof(o->why), "%s", iffa_error_last());
+		}
 		o->bytes += n;
 		return;
 	}

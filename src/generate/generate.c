@@ -872,9 +872,14 @@ int iffa_generate(iffa_generate_result *out, const iffa_generate_options *opts)
 		res.files[f].name = file_names[f];
 		res.files[f].rows = g.out[f].rows;
 		res.files[f].bytes = g.out[f].bytes;
-		if (!g.error && (error = iffa_generate__out_close(&g.out[f])) < 0)
+		if (!g.error && (error = iffa_generate__out_finish(&g.out[f])) < 0)
 			iffa_generate__fail(&g, error, "%s", iffa_error_last());
 	}
+	/* Only when every file is whole does any take its name: a failure
+	 * leaves no scenario with some files new and others old or missing. */
+	for (int f = 0; f < IFFA_GENERATE_FILES && !g.error; f++)
+		if ((error = iffa_generate__out_commit(&g.out[f])) < 0)
+			iffa_generate__fail(&g, error, "%s", iffa_error_last());
 	if (!g.error && opts->progress)
 		fprintf(opts->progress, "generate: done\n");
 done:

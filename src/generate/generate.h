@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/atomicfile.h"
 #include "iffa/common.h"
 #include "iffa/generate.h"
 
@@ -176,22 +177,25 @@ void iffa_generate__bag_dispose(gen_bag *b);
 /* Output                                                              */
 /* ------------------------------------------------------------------ */
 
-/* A buffered output file written under NAME.part and renamed at close. */
+/* A buffered output file, written under a temporary name beside its final
+ * one (core/atomicfile.h) and renamed only when every file is whole. */
 typedef struct {
-	FILE *f;
+	iffa_atomicfile *af;
 	char *buf;
 	size_t len, cap;
 	uint64_t rows;
 	uint64_t bytes;
-	int failed;            /* errno of the first failure, or 0 */
+	int failed;            /* code of the first failure, or 0 */
+	char why[1024];        /* its message */
 	char path[4096];       /* final name */
-	char part[4096];       /* name while writing */
 } gen_out;
 
 int iffa_generate__out_open(gen_out *o, const char *dir, const char *name);
-/* Flush, close and rename; IFFA_EIO on failure (message set). */
-int iffa_generate__out_close(gen_out *o);
-/* Close and remove the partial file (after another failure). */
+/* Flush, sync and close; IFFA_EIO on failure (message set). */
+int iffa_generate__out_finish(gen_out *o);
+/* Rename into place (after _finish). @return 0 or IFFA_EIO */
+int iffa_generate__out_commit(gen_out *o);
+/* Remove the temporary file if it is still there (after a failure). */
 void iffa_generate__out_abandon(gen_out *o);
 void iffa_generate__out_flush(gen_out *o);
 

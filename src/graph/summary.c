@@ -82,7 +82,8 @@ static int corridors(iffa_summary *s, const iffa_flowgraph *g, size_t top)
 		}
 		add_total(&all[i].total, g, e);
 	}
-	qsort(all, n, sizeof(*all), by_amount_desc);
+	if (n > 1) /* qsort may not be given the NULL of an empty list */
+		qsort(all, n, sizeof(*all), by_amount_desc);
 	s->corridors_seen = n;
 	s->ncorridors = n < top ? n : top;
 	s->corridors = all;

@@ -15,6 +15,7 @@
 
 #include "core/jsonbuf.h"
 #include "core/osuser.h"
+#include "crypto/crypto.h"
 #include "db/db.h"
 #include "lists/lists.h"
 
@@ -425,13 +426,70 @@ done:
 	return error;
 }
 
+/*
+ * The import's audit row: command `lists import`, the file, list and
+ * format, the file's SHA-256 (as for loads, the digest of what came in),
+ * the entries read and, in detail, what changed, or the error of a refused
+ * import. A refusal is recorded after the rollback, best effort (the
+ * server may be what failed), keeping the refusal's message.
+ */
+static int audit(iffa_db *db, const iffa_lists_import_result *r, const char *path,
+		 const char *list, const char *format, const char *file_sha, const char *os_user,
+		 int failed)
+{
+	iffa_jsonbuf params = IFFA_JSONBUF_INIT, detail = IFFA_JSONBUF_INIT;
+	char msg[2048], rows[32];
+	const char *p[5];
+	int error;
+
+	snprintf(msg, sizeof(msg), "%s", iffa_error_last());
+	iffa_jsonbuf__puts(&params, "{\"file\":");
+	iffa_crypto__json_str(&params, path);
+	iffa_jsonbuf__puts(&params, ",\"list\":");
+	iffa_crypto__json_str(&params, list);
+	iffa_jsonbuf__printf(&params, ",\"format\":\"%s\"}", format);
+	if (failed) {
+		iffa_jsonbuf__puts(&detail, "{\"ok\":false,\"error\":");
+		iffa_crypto__json_str(&detail, msg);
+		iffa_jsonbuf__puts(&detail, "}");
+	} else {
+		iffa_jsonbuf__printf(&detail,
+				     "{\"ok\":true,\"version_id\":%lld,\"seq\":%d,\"added\":%zu,"
+				     "\"changed\":%zu,\"removed\":%zu,\"restored\":%zu,"
+				     "\"unchanged\":%zu,\"skipped\":%zu,\"unresolved\":%zu}",
+				     r->version_id, r->seq, r->added, r->changed, r->removed,
+				     r->restored, r->unchanged, r->skipped, r->unresolved);
+	}
+	if (params.oom || detail.oom) {
+		error = iffa_error_set(IFFA_ENOMEM, "out of memory");
+		goto done;
+	}
+	snprintf(rows, sizeof(rows), "%zu", r->entries);
+	p[0] = os_user;
+	p[1] = params.ptr;
+	p[2] = failed ? "0" : rows;
+	p[3] = file_sha && *file_sha ? file_sha : NULL;
+	p[4] = detail.ptr;
+	error = iffa_db__exec(db, "writing the audit record",
+			      "INSERT INTO audit_log (os_user, command, params, rows_affected, "
+			      "output_sha256, detail) VALUES ($1, 'lists import', $2::jsonb, "
+			      "$3::bigint, $4, $5::jsonb)",
+			      5, p);
+done:
+	iffa_jsonbuf__dispose(&params);
+	iffa_jsonbuf__dispose(&detail);
+	if (failed)
+		iffa_error_set(failed, "%s", msg);
+	return error;
+}
+
 int iffa_lists_import(iffa_lists_import_result *out, iffa_db *db, const char *path,
 		      const iffa_lists_import_options *opts)
 {
 	iffa_lists_import_options defaults = IFFA_LISTS_IMPORT_OPTIONS_INIT;
 	iffa_list_format format;
 	iffa_lists__parsed p;
-	char file_sha[65], os_user[256];
+	char file_sha[65] = "", os_user[256];
 	const char *list, *fname;
 	int error, in_tx = 0;
 
@@ -495,13 +553,17 @@ int iffa_lists_import(iffa_lists_import_result *out, iffa_db *db, const char *pa
 	if ((error = iffa_db__exec(db, "starting the import", "BEGIN", 0, NULL)) < 0)
 		goto done;
 	in_tx = 1;
-	if ((error = apply(out, db, &p, list, file_sha, os_user)) < 0)
+	if ((error = apply(out, db, &p, list, file_sha, os_user)) < 0 ||
+	    (error = audit(db, out, path, list, fname, file_sha, os_user, 0)) < 0)
 		goto done;
 	error = iffa_db__exec(db, "committing the import", "COMMIT", 0, NULL);
 	in_tx = 0;
 done:
 	if (in_tx)
 		PQclear(PQexec(iffa_db_conn(db), "ROLLBACK"));
+	if (error < 0 && PQstatus(iffa_db_conn(db)) == CONNECTION_OK &&
+	    PQtransactionStatus(iffa_db_conn(db)) == PQTRANS_IDLE)
+		audit(db, out, path, list, fname, file_sha, os_user, error);
 	if (error < 0) {
 		char list_name[sizeof(out->list)];
 		memcpy(list_name, out->list, sizeof(list_name));

@@ -47,6 +47,8 @@ struct iffa_load__csv {
 	size_t nfields, capfields;
 	long long line;           /* physical line of the next byte */
 	long long rec_line;       /* line the current record starts on */
+	int unterminated;         /* the current record ended at the end of the
+				     file, without a line end */
 	const char *const *names; /* column names for messages, optional */
 	size_t nnames;
 	EVP_MD_CTX *md;           /* SHA-256 of everything read */
@@ -187,6 +189,11 @@ const char *iffa_load__csv_field(const iffa_load__csv *r, size_t i, size_t *len)
 long long iffa_load__csv_line(const iffa_load__csv *r)
 {
 	return r->rec_line;
+}
+
+int iffa_load__csv_unterminated(const iffa_load__csv *r)
+{
+	return r->unterminated;
 }
 
 const char *iffa_load__csv_error(const iffa_load__csv *r, long long *line)
@@ -368,6 +375,7 @@ int iffa_load__csv_next(iffa_load__csv *r)
 		return r->failed;
 	r->nfields = 0;
 	r->rlen = 0;
+	r->unterminated = 0;
 
 	/* Skip blank lines; they carry no record. */
 	for (;;) {
@@ -397,6 +405,7 @@ int iffa_load__csv_next(iffa_load__csv *r)
 				return fail(r, IFFA_EINVAL, quote_line,
 					    "quoted field never closed before the end of the "
 					    "file (truncated file?)");
+			r->unterminated = 1;
 			return end_record(r);
 		}
 		if (c == '\0')

@@ -44,6 +44,13 @@ const char *iffa_load__csv_field(const iffa_load__csv *r, size_t i, size_t *len)
 long long iffa_load__csv_line(const iffa_load__csv *r);
 
 /*
+ * 1 when the current record ended at the end of the file with no line end
+ * after it: RFC 4180 allows that, but it is also what a file cut short
+ * looks like, so the loader refuses such a row (see load.c).
+ */
+int iffa_load__csv_unterminated(const iffa_load__csv *r);
+
+/*
  * Column names used in encoding messages ("field amount" rather than
  * "column 3"); borrowed, must outlive the reader. Optional.
  */

@@ -23,14 +23,18 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "core/jsonbuf.h"
+#include "crypto/crypto.h"
 #include "db/db.h"
 #include "iffa/load.h"
 #include "load/csv.h"
@@ -61,6 +65,7 @@ typedef struct {
 	int in_tx;
 	int in_copy;
 	char os_user[256];
+	char reject_sha256[65];         /* of the reject file written, or "" */
 } loader;
 
 static const char *const kind_names[IFFA_LOAD_KIND_COUNT] = {
@@ -519,10 +524,19 @@ static int put_record(loader *L)
 {
 	const iffa_load__spec *spec = L->spec;
 	long long line = iffa_load__csv_line(L->csv);
-	size_t n = iffa_load__csv_count(L->csv), row_start = L->copy.len;
+	size_t n = iffa_load__csv_count(L->csv), row_start;
+	int cut = iffa_load__csv_unterminated(L->csv);
 	char why[1024];
 	int error = 0, ok = 1;
 
+	/* A last line without a line end may be a file cut short in the middle
+	 * of a value that still looks valid ("12500" of "125000"): never load
+	 * it, and say so before anything else about the row. */
+	if (cut && (error = put_problem(L, line, -2, NULL,
+					"no line end after the last line: the file may be "
+					"truncated (a complete file ends with a line feed)")) < 0)
+		return error;
+	row_start = L->copy.len;
 	if (n != L->nheader) {
 		snprintf(why, sizeof(why), "the line has %zu field%s, the header has %zu", n,
 			 n == 1 ? "" : "s", L->nheader);
@@ -595,6 +609,10 @@ static int put_record(loader *L)
 			if ((error = put_problem(L, line, 0, "currency", why)) < 0)
 				return error;
 		}
+	}
+	if (ok && cut) {
+		L->copy.len = row_start;
+		ok = 0;
 	}
 	if (ok)
 		error = iffa_load__buf_put(&L->copy, "\n", 1);
@@ -935,7 +953,7 @@ static int finish_batch(loader *L, const char *load_id)
 {
 	iffa_load_result *r = L->out;
 	char n[4][32];
-	const char *p[11];
+	const char *p[12];
 	int error;
 
 	snprintf(n[0], sizeof(n[0]), "%lld", r->rows_read);
@@ -959,6 +977,7 @@ static int finish_batch(loader *L, const char *load_id)
 	p[7] = L->name;
 	p[8] = L->opts->reject_path;
 	p[9] = r->file_sha256;
+	p[10] = L->reject_sha256[0] ? L->reject_sha256 : NULL;
 	return exec(L, "writing the audit log",
 		    "INSERT INTO audit_log (os_user, command, params, rows_affected, "
 		    "output_sha256, detail) VALUES ($6, 'load', "
@@ -966,8 +985,26 @@ static int finish_batch(loader *L, const char *load_id)
 		    "'reject_file', $9::text), $3::bigint, $10, "
 		    "jsonb_build_object('load_id', $1::bigint, 'rows_read', $2::bigint, "
 		    "'rows_loaded', $3::bigint, 'rows_duplicate', $4::bigint, "
-		    "'rows_rejected', $5::bigint))",
-		    10, p);
+		    "'rows_rejected', $5::bigint, 'reject_sha256', $11::text))",
+		    11, p);
+}
+
+/* SHA-256 of the reject file just written, for the audit row. */
+static int hash_reject_file(loader *L)
+{
+	const char *path = L->opts->reject_path;
+	unsigned char md[32];
+	unsigned long long size;
+	int fd, error;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY)) < 0)
+		return iffa_error_set(IFFA_EIO, "%s: cannot read it again: %s", path,
+				      strerror(errno));
+	error = iffa_crypto__sha256_fd(md, &size, fd, path);
+	close(fd);
+	if (error == 0)
+		iffa_crypto__hex(L->reject_sha256, md, sizeof(md));
+	return error;
 }
 
 static int load(loader *L)
@@ -1022,13 +1059,26 @@ static int load(loader *L)
 				0, NULL, &n)) < 0)
 		return error;
 	L->out->rows_duplicate = n;
-	if ((error = insert_rows(L, load_id)) < 0 || (error = finish_batch(L, load_id)) < 0 ||
-	    (error = fetch_errors(L)) < 0)
+	if ((error = insert_rows(L, load_id)) < 0)
 		return error;
-	if (L->opts->reject_path &&
-	    (error = iffa_load__write_rejects(L->db, L->path, L->name, L->opts->reject_path,
-					      L->out->file_sha256)) < 0)
+	/* The reject file is an output of the load: in place before the audit
+	 * row that gives its digest, and gone again if the load fails after. */
+	if (L->opts->reject_path) {
+		/* On failure nothing was renamed: an older file stays as it was. */
+		if ((error = iffa_load__write_rejects(L->db, L->path, L->name,
+						      L->opts->reject_path,
+						      L->out->file_sha256)) < 0)
+			return error;
+		if ((error = hash_reject_file(L)) < 0) {
+			remove(L->opts->reject_path);
+			return error;
+		}
+	}
+	if ((error = finish_batch(L, load_id)) < 0 || (error = fetch_errors(L)) < 0) {
+		if (L->opts->reject_path)
+			remove(L->opts->reject_path);
 		return error;
+	}
 	if ((error = exec(L, "committing the load", "COMMIT", 0, NULL)) < 0) {
 		L->in_tx = 0; /* a failed COMMIT ends the transaction */
 		if (L->opts->reject_path)
@@ -1037,6 +1087,68 @@ static int load(loader *L)
 	}
 	L->in_tx = 0;
 	return 0;
+}
+
+/*
+ * A refused load leaves an audit row of its own, written after the
+ * rollback so that it stays: who (the login role by the column's default,
+ * the OS user), which file with the SHA-256 of its bytes when it can be
+ * read, and why. Best effort: when the server is gone there is nothing to
+ * write to, and the refusal itself is what the caller reports, so its
+ * message is kept.
+ */
+static void record_refusal(loader *L, int code)
+{
+	iffa_jsonbuf params = IFFA_JSONBUF_INIT, detail = IFFA_JSONBUF_INIT;
+	char msg[2048], digest[65] = "", n[3][32];
+	const char *p[5];
+	int fd;
+
+	snprintf(msg, sizeof(msg), "%s", iffa_error_last());
+	if (!L->db || PQstatus(L->db->conn) != CONNECTION_OK ||
+	    PQtransactionStatus(L->db->conn) != PQTRANS_IDLE)
+		goto done;
+	/* The reader may have stopped early: hash the whole file again, when it
+	 * is a regular file (a pipe's bytes are gone, and opening a FIFO again
+	 * would wait for a writer). */
+	if ((fd = open(L->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) >= 0) {
+		unsigned char md[32];
+		unsigned long long size;
+		struct stat st;
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    iffa_crypto__sha256_fd(md, &size, fd, L->name) == 0)
+			iffa_crypto__hex(digest, md, sizeof(md));
+		close(fd);
+	}
+	snprintf(n[0], sizeof(n[0]), "%lld", L->out->rows_read);
+	snprintf(n[1], sizeof(n[1]), "%lld", L->out->rows_rejected);
+	snprintf(n[2], sizeof(n[2]), "%lld", L->out->errors_total);
+	iffa_jsonbuf__puts(&params, "{\"kind\":");
+	iffa_crypto__json_str(&params, L->spec->table);
+	iffa_jsonbuf__puts(&params, ",\"file\":");
+	iffa_crypto__json_str(&params, L->name);
+	iffa_jsonbuf__puts(&params, ",\"reject_file\":");
+	iffa_crypto__json_str(&params, L->opts->reject_path);
+	iffa_jsonbuf__puts(&params, "}");
+	iffa_jsonbuf__printf(&detail, "{\"ok\":false,\"rows_read\":%s,\"rows_rejected\":%s,"
+				      "\"errors_total\":%s,\"error\":",
+			     n[0], n[1], n[2]);
+	iffa_crypto__json_str(&detail, msg);
+	iffa_jsonbuf__puts(&detail, "}");
+	if (params.oom || detail.oom)
+		goto done;
+	p[0] = L->os_user;
+	p[1] = params.ptr;
+	p[2] = digest[0] ? digest : NULL;
+	p[3] = detail.ptr;
+	iffa_db__exec(L->db, "recording the refused load",
+		      "INSERT INTO audit_log (os_user, command, params, rows_affected, "
+		      "output_sha256, detail) VALUES ($1, 'load', $2::jsonb, 0, $3, $4::jsonb)",
+		      4, p);
+done:
+	iffa_jsonbuf__dispose(&params);
+	iffa_jsonbuf__dispose(&detail);
+	iffa_error_set(code, "%s", msg);
 }
 
 int iffa_load_file(iffa_load_result *out, iffa_db *db, iffa_load_kind kind, const char *path,
@@ -1076,6 +1188,9 @@ done:
 		/* Keep the message of the failure, not of the rollback. */
 		PQclear(PQexec(db->conn, "ROLLBACK"));
 	}
+	/* Not inside a caller's transaction: that is not ours to write into. */
+	if (error < 0)
+		record_refusal(&L, error);
 	if (error < 0) {
 		out->rows_loaded = 0;
 		out->rows_duplicate = 0;

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/atomicfile.h"
 #include "db/db.h"
 #include "load/csv.h"
 #include "load/load.h"
@@ -182,13 +183,14 @@ int iffa_load__write_rejects(iffa_db *db, const char *path, const char *name,
 				       name, sha256, digest);
 		goto done;
 	}
+	/* Messages name the file asked for; the temporary one is removed. */
 	if (fflush(out) != 0 || ferror(out) || fsync(fileno(out)) != 0) {
-		error = iffa_error_set(IFFA_EIO, "%s: writing: %s", tmp, strerror(errno));
+		error = iffa_error_set(IFFA_EIO, "%s: writing: %s", reject_path, strerror(errno));
 		goto done;
 	}
 	if (fclose(out) != 0) {
 		out = NULL;
-		error = iffa_error_set(IFFA_EIO, "%s: writing: %s", tmp, strerror(errno));
+		error = iffa_error_set(IFFA_EIO, "%s: writing: %s", reject_path, strerror(errno));
 		goto done;
 	}
 	out = NULL;
@@ -199,6 +201,8 @@ int iffa_load__write_rejects(iffa_db *db, const char *path, const char *name,
 	}
 	free(tmp);
 	tmp = NULL;
+	/* The new name must outlive a crash as the commit will. */
+	error = iffa_core__fsync_parent(reject_path);
 done:
 	PQclear(res);
 	/* A cursor left open on failure goes with the rolled-back transaction. */

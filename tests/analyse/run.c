@@ -198,6 +198,12 @@ Test(analyse_run, a_run_whose_connection_is_lost_is_marked_failed, .fini = clean
 		     1);
 	cr_assert_eq(testdb_scalar(db, "SELECT count(*) FROM analysis_run WHERE status = 'completed'"), 0);
 	cr_assert_eq(testdb_scalar(db, "SELECT count(*) FROM finding"), 0);
+	/* The failure is in the audit log, with no findings and no digest of any. */
+	cr_assert_eq(testdb_scalar(db, "SELECT count(*) FROM audit_log WHERE command = 'analyse' "
+				       "AND detail->>'ok' = 'false' AND detail->>'status' = 'failed' "
+				       "AND detail->>'error' <> '' AND rows_affected = 0 AND "
+				       "output_sha256 IS NULL"),
+		     1);
 	iffa_analysis_free(a);
 	iffa_db_free(db);
 }

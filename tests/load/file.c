@@ -317,8 +317,16 @@ Test(load_refuse, one_bad_row_refuses_the_whole_file)
 	cr_assert_eq(res.load_id, 0);
 	cr_assert_eq(count_rows("transfer"), 0);
 	cr_assert_eq(count_rows("load_batch"), batches, "no load_batch row committed");
+	/* The refusal itself is in the audit log: who, what file, why. */
 	cr_assert_eq(testdb_scalar(db, "SELECT count(*) FROM audit_log WHERE params->>'kind' = "
-				       "'transfer'"), 0);
+				       "'transfer'"), 1);
+	cr_assert_eq(testdb_scalar(db, "SELECT count(*) FROM audit_log WHERE command = 'load' "
+				       "AND params->>'file' = 'transfers.csv' AND rows_affected = 0 "
+				       "AND output_sha256 ~ '^[0-9a-f]{64}$' AND os_user IS NOT NULL "
+				       "AND db_role = current_user AND detail->>'ok' = 'false' AND "
+				       "detail->>'rows_rejected' = '1' AND detail->>'error' = "
+				       "'transfers.csv: 1 bad row; nothing was written (transfers.csv:3: "
+				       "field amount: \"-5\" is not a positive amount)'"), 1);
 	/* The connection is usable afterwards: no transaction left open. */
 	cr_assert_eq(PQtransactionStatus(iffa_db_conn(db)), PQTRANS_IDLE);
 	finish();
@@ -572,6 +580,18 @@ Test(load_reject, good_rows_load_and_bad_rows_are_written_with_reasons)
 	}
 	cr_assert_eq(testdb_scalar(db, "SELECT count(*) FROM audit_log WHERE params->>'reject_file' "
 				       "IS NOT NULL AND (detail->>'rows_rejected')::int = 4"), 1);
+	/* The reject file is an output: its digest is in the audit row. */
+	{
+		char cmd[400], digest[65] = "", sql[300];
+		FILE *p;
+		snprintf(cmd, sizeof(cmd), "sha256sum %s", rej);
+		cr_assert_not_null(p = popen(cmd, "r"));
+		cr_assert_eq(fscanf(p, "%64s", digest), 1);
+		pclose(p);
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit_log WHERE command = 'load' "
+					   "AND detail->>'reject_sha256' = '%s'", digest);
+		cr_assert_eq(testdb_scalar(db, sql), 1);
+	}
 	finish();
 }
 
