@@ -958,6 +958,26 @@ static int report_rings(search *S)
 	return error;
 }
 
+/*
+ * Can edge e be a hop of a cycle: a transfer between two parties, big
+ * enough per flow; and on a merged graph, not flows spread over more than
+ * the cycle window. Such an edge is a standing trade relationship (a
+ * supplier paid every month), not one movement of money: three firms that
+ * trade round all year would otherwise close a "cycle" at their mean
+ * amounts, with loops the merged times cannot show.
+ */
+static int cycle_hop(const ctx *c, igraph_integer_t e)
+{
+	const iffa_flowgraph *g = c->g;
+	const iffa_typologies_params *p = c->p;
+
+	if (g->ekind[e] != IFFA_KIND_TRANSFER || per_flow(g, e) < p->cycle_min_amount ||
+	    own(c, from_of(c, e), to_of(c, e)))
+		return 0;
+	return !(g->aggregated && g->eflows[e] > 1 &&
+		 g->elast[e] - g->efirst[e] > p->cycle_window);
+}
+
 static int find_cycles(ctx *c)
 {
 	const iffa_flowgraph *g = c->g;
@@ -979,8 +999,7 @@ static int find_cycles(ctx *c)
 	 * source, each list in time order (bt is by first time) */
 	for (igraph_integer_t k = 0; k < c->ne; k++) {
 		igraph_integer_t e = bt[k];
-		if (g->ekind[e] == IFFA_KIND_TRANSFER && per_flow(g, e) >= p->cycle_min_amount &&
-		    !own(c, from_of(c, e), to_of(c, e)))
+		if (cycle_hop(c, e))
 			S.ostart[from_of(c, e) + 1]++;
 	}
 	for (igraph_integer_t v = 0; v < c->nv; v++)
@@ -993,8 +1012,7 @@ static int find_cycles(ctx *c)
 		}
 		for (igraph_integer_t k = 0; k < c->ne; k++) {
 			igraph_integer_t e = bt[k], v = from_of(c, e);
-			if (g->ekind[e] == IFFA_KIND_TRANSFER && per_flow(g, e) >= p->cycle_min_amount &&
-			    !own(c, v, to_of(c, e)))
+			if (cycle_hop(c, e))
 				S.oedge[S.ostart[v] + fill[v]++] = e;
 		}
 		free(fill);
