@@ -21,13 +21,15 @@
  * handed to igraph once at the end. Only this thread touches igraph.
  *
  * Transfers are partitioned by month. With more than one reader, the main
- * transaction exports its snapshot (pg_export_snapshot) and reader threads,
- * each with its own connection in that same snapshot, stream partitions
- * at once into plain arrays (vertex lookups and fx conversion only read
- * shared tables; each reader has its own fx lookup hints). The main thread
- * then appends the rows to the graph in partition order, so the graph does
- * not depend on which reader finished first. The readers never call igraph
- * or the graph builder.
+ * transaction reads the rates, exports its snapshot (pg_export_snapshot)
+ * and starts reader threads, each with its own connection in that same
+ * snapshot, which stream partitions into plain arrays of decoded rows
+ * (fx conversion only reads the shared rates; each reader has its own
+ * lookup hints) while the main connection reads the vertices. The main
+ * thread then appends each partition's rows to the graph in partition
+ * order as soon as it is read, so the graph does not depend on which
+ * reader finished first. The readers never call igraph or the graph
+ * builder.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <inttypes.h>
