@@ -563,7 +563,9 @@ typedef struct {
 	pthread_mutex_t lock;  /* guards parts[].done and failed */
 	pthread_cond_t ready;  /* a partition is done, or a reader failed */
 	int have_sync;
-	int failed;            /* a reader stopped on an error */
+	int failed;            /* a reader stopped on an error: */
+	int error;             /* the first one's code */
+	char message[1024];    /* and its iffa_error_last(), for the main thread */
 	int failed_seen;       /* the main thread stopped because of it */
 	atomic_int stop;       /* the main thread gave up: readers stop too */
 } crew;
@@ -574,8 +576,6 @@ struct reader {
 	size_t first, step;    /* partitions first, first + step, ... */
 	iffa_fx fx;            /* own copy of the lookup hints; rates shared */
 	partition *current;
-	int error;
-	char message[1024];    /* iffa_error_last() of this thread, for the main one */
 };
 
 static int on_partition_row(iffa_copybin *d, void *payload)
@@ -674,10 +674,13 @@ static void *reader_main(void *arg)
 	error = iffa_db__exec(db, "ending a reader transaction", "COMMIT", 0, NULL);
 done:
 	if (error < 0) {
-		rd->error = error;
-		snprintf(rd->message, sizeof(rd->message), "%s", iffa_error_last());
+		/* The first failure is the cause; others may only be the stop it led to. */
 		pthread_mutex_lock(&c->lock);
-		c->failed = 1;
+		if (!c->failed) {
+			c->failed = 1;
+			c->error = error;
+			snprintf(c->message, sizeof(c->message), "%s", iffa_error_last());
+		}
 		pthread_cond_broadcast(&c->ready);
 		pthread_mutex_unlock(&c->lock);
 	}
@@ -817,7 +820,7 @@ static int crew_consume(crew *c, ingest *in)
 /*
  * Stop (when `error` is set) and join the readers, free what they share;
  * returns `error`, or the first reader's error when the main thread stopped
- * because of it.
+ * because of it (or had none).
  */
 static int crew_finish(crew *c, int error)
 {
@@ -827,12 +830,8 @@ static int crew_finish(crew *c, int error)
 		pthread_join(c->readers[k].thread, NULL);
 		iffa_fx__dispose_copy(&c->readers[k].fx);
 	}
-	for (int k = 0; k < c->started; k++) {
-		if (c->readers[k].error < 0 && (error == 0 || c->failed_seen)) {
-			error = iffa_error_set(c->readers[k].error, "%s", c->readers[k].message);
-			break;
-		}
-	}
+	if (c->failed && (error == 0 || c->failed_seen))
+		error = iffa_error_set(c->error, "%s", c->message);
 	if (c->have_sync) {
 		pthread_cond_destroy(&c->ready);
 		pthread_mutex_destroy(&c->lock);
