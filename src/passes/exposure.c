@@ -387,6 +387,7 @@ int iffa_exposure_new(iffa_exposure **out, const iffa_flowgraph *g, const iffa_e
 {
 	iffa_exposure *x;
 	size_t nv = (size_t)g->nv, ne = (size_t)g->ne;
+	double *scratch;
 	igraph_error_t ierr;
 	int error;
 
@@ -412,6 +413,14 @@ int iffa_exposure_new(iffa_exposure **out, const iffa_flowgraph *g, const iffa_e
 		error = iffa_error_set(IFFA_ENOMEM, "out of memory for exposure");
 		goto fail;
 	}
+	/*
+	 * PageRank first: its transients (weights, a reversed copy of the graph,
+	 * PRPACK's own matrix) are the largest allocations of the pass, and are
+	 * freed before the incidence lists are built. On 10M transfers this
+	 * keeps both from being held at once.
+	 */
+	if ((error = pageranks(x)) < 0)
+		goto fail;
 	if ((ierr = igraph_inclist_init(&g->graph, &x->in, IGRAPH_IN, IGRAPH_LOOPS_ONCE)) !=
 	    IGRAPH_SUCCESS) {
 		error = iffa_flowgraph__igraph_fail(ierr, "exposure: incidence lists");
@@ -430,9 +439,13 @@ int iffa_exposure_new(iffa_exposure **out, const iffa_flowgraph *g, const iffa_e
 		if (source_record(x, e))
 			x->record[x->pool[IGRAPH_FROM(&g->graph, e)]] =
 				x->record[x->pool[IGRAPH_TO(&g->graph, e)]] = 1;
-	/* the PageRank arrays serve as scratch space until PageRank runs */
-	propagate(x, x->ppr_from, x->ppr_to);
-	if ((error = pageranks(x)) < 0 || (error = hops(x)) < 0)
+	if (!(scratch = malloc(2 * ((size_t)nv + 1) * sizeof(double)))) {
+		error = iffa_error_set(IFFA_ENOMEM, "out of memory for exposure");
+		goto fail;
+	}
+	propagate(x, scratch, scratch + nv + 1);
+	free(scratch);
+	if ((error = hops(x)) < 0)
 		goto fail;
 	*out = x;
 	return 0;
