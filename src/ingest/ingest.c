@@ -21,18 +21,21 @@
  * handed to igraph once at the end. Only this thread touches igraph.
  *
  * Transfers are partitioned by month. With more than one reader, the main
- * transaction exports its snapshot (pg_export_snapshot) and reader threads,
- * each with its own connection in that same snapshot, stream partitions
- * at once into plain arrays (vertex lookups and fx conversion only read
- * shared tables; each reader has its own fx lookup hints). The main thread
- * then appends the rows to the graph in partition order, so the graph does
- * not depend on which reader finished first. The readers never call igraph
- * or the graph builder.
+ * transaction reads the rates, exports its snapshot (pg_export_snapshot)
+ * and starts reader threads, each with its own connection in that same
+ * snapshot, which stream partitions into plain arrays of decoded rows
+ * (fx conversion only reads the shared rates; each reader has its own
+ * lookup hints) while the main connection reads the vertices. The main
+ * thread then appends each partition's rows to the graph in partition
+ * order as soon as it is read, so the graph does not depend on which
+ * reader finished first. The readers never call igraph or the graph
+ * builder.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <inttypes.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,25 +278,27 @@ static int about(int error, const char *kind, int64_t id)
 			      kind, id, reason);
 }
 
-/* One transfer row, checked and converted; fills the flow's fields. */
+/*
+ * One transfer row, checked and converted to XOF. The accounts stay
+ * database ids until resolve() finds their vertices, so that parallel
+ * readers can decode rows before the vertices are read.
+ */
 typedef struct {
-	int64_t id, ts;
-	igraph_integer_t src, dst;
+	int64_t id, ts, from, to;
 	double xof;
 	iffa_channel channel;
 } transfer_row;
 
-static int decode_transfer(transfer_row *r, iffa_copybin *d, const ingest *in, iffa_fx *fx)
+static int decode_transfer(transfer_row *r, iffa_copybin *d, iffa_fx *fx)
 {
-	int64_t from, to;
 	const char *currency, *channel;
 	size_t currency_len, channel_len;
 	double amount;
 	int error;
 
 	if ((error = iffa_copybin__int8(&r->id, d, 0)) < 0 ||
-	    (error = iffa_copybin__int8(&from, d, 1)) < 0 ||
-	    (error = iffa_copybin__int8(&to, d, 2)) < 0 ||
+	    (error = iffa_copybin__int8(&r->from, d, 1)) < 0 ||
+	    (error = iffa_copybin__int8(&r->to, d, 2)) < 0 ||
 	    (error = iffa_copybin__float8(&amount, d, 3)) < 0 ||
 	    (error = iffa_copybin__text(&currency, &currency_len, d, 4)) < 0 ||
 	    (error = iffa_copybin__timestamptz(&r->ts, d, 5)) < 0 ||
@@ -306,10 +311,6 @@ static int decode_transfer(transfer_row *r, iffa_copybin *d, const ingest *in, i
 	    r->channel == IFFA_CHANNEL_NONE)
 		return iffa_error_set(IFFA_EINVAL, "transfer %" PRId64 ": unknown channel '%.*s'", r->id,
 				      (int)(channel_len > 20 ? 20 : channel_len), channel);
-	if ((r->src = iffa_flowgraph__lookup(in->g, IFFA_KEY_ACCOUNT(from))) < 0 ||
-	    (r->dst = iffa_flowgraph__lookup(in->g, IFFA_KEY_ACCOUNT(to))) < 0)
-		return iffa_error_set(IFFA_EINVAL, "transfer %" PRId64 ": account %" PRId64
-				      " is not in the snapshot", r->id, r->src < 0 ? from : to);
 	if ((error = iffa_fx__to_xof(&r->xof, fx, currency, currency_len, r->ts, amount)) < 0)
 		return about(error, "transfer", r->id);
 	return 0;
@@ -389,10 +390,17 @@ static int on_fx(iffa_copybin *d, void *payload)
 	return iffa_fx__add(&in->fx, code, len, day, rate);
 }
 
+/* The row's vertices, then its flow. */
 static int add_transfer(ingest *in, const transfer_row *r)
 {
+	igraph_integer_t src, dst;
+
+	if ((src = iffa_flowgraph__lookup(in->g, IFFA_KEY_ACCOUNT(r->from))) < 0 ||
+	    (dst = iffa_flowgraph__lookup(in->g, IFFA_KEY_ACCOUNT(r->to))) < 0)
+		return iffa_error_set(IFFA_EINVAL, "transfer %" PRId64 ": account %" PRId64
+				      " is not in the snapshot", r->id, src < 0 ? r->from : r->to);
 	iffa_flowgraph__count_record(in->g, IFFA_KIND_TRANSFER, r->xof);
-	return iffa_flowgraph__add_flow(in->g, r->src, r->dst, r->xof, r->ts, r->channel,
+	return iffa_flowgraph__add_flow(in->g, src, dst, r->xof, r->ts, r->channel,
 					IFFA_KIND_TRANSFER, r->id);
 }
 
@@ -402,7 +410,7 @@ static int on_transfer(iffa_copybin *d, void *payload)
 	transfer_row r;
 	int error;
 
-	if ((error = decode_transfer(&r, d, in, &in->fx)) < 0 || (error = add_transfer(in, &r)) < 0)
+	if ((error = decode_transfer(&r, d, &in->fx)) < 0 || (error = add_transfer(in, &r)) < 0)
 		return error;
 	progress(in, d);
 	return 0;
@@ -536,22 +544,39 @@ static int copy_stream(ingest *in, const char *what, const char *select,
 
 typedef struct {
 	char *name;          /* quoted identifier, from the server's quote_ident */
-	transfer_row *rows;  /* filled by one reader */
+	transfer_row *rows;  /* filled by one reader, emptied by the main thread */
 	size_t n, cap;
+	int done;            /* under the crew's lock: its reader has read it all */
 } partition;
 
+typedef struct reader reader;
+
+/* The readers of one ingest and what they share with the main thread. */
 typedef struct {
-	pthread_t thread;
 	const ingest *in;      /* read only while readers run */
-	partition *parts;      /* all partitions; this reader takes every k-th */
-	size_t nparts, first, step;
-	const char *snapshot;  /* exported by the main transaction */
-	const char *timeout;   /* the main session's statement_timeout */
+	partition *parts;
+	size_t nparts;
+	char *snapshot;        /* exported by the main transaction */
+	char *timeout;         /* the main session's statement_timeout */
+	reader *readers;
+	int nreaders, started;
+	pthread_mutex_t lock;  /* guards parts[].done and failed */
+	pthread_cond_t ready;  /* a partition is done, or a reader failed */
+	int have_sync;
+	int failed;            /* a reader stopped on an error: */
+	int error;             /* the first one's code */
+	char message[1024];    /* and its iffa_error_last(), for the main thread */
+	int failed_seen;       /* the main thread stopped because of it */
+	atomic_int stop;       /* the main thread gave up: readers stop too */
+} crew;
+
+struct reader {
+	pthread_t thread;
+	crew *c;
+	size_t first, step;    /* partitions first, first + step, ... */
 	iffa_fx fx;            /* own copy of the lookup hints; rates shared */
 	partition *current;
-	int error;
-	char message[1024];    /* iffa_error_last() of this thread, for the main one */
-} reader;
+};
 
 static int on_partition_row(iffa_copybin *d, void *payload)
 {
@@ -559,6 +584,8 @@ static int on_partition_row(iffa_copybin *d, void *payload)
 	partition *p = rd->current;
 	int error;
 
+	if (atomic_load_explicit(&rd->c->stop, memory_order_relaxed))
+		return iffa_error_set(IFFA_ERROR, "reading %s: the ingest stopped", p->name);
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? 2 * p->cap : 4096;
 		transfer_row *rows = realloc(p->rows, cap * sizeof(*rows));
@@ -567,10 +594,10 @@ static int on_partition_row(iffa_copybin *d, void *payload)
 		p->rows = rows;
 		p->cap = cap;
 	}
-	if ((error = decode_transfer(&p->rows[p->n], d, rd->in, &rd->fx)) < 0)
+	if ((error = decode_transfer(&p->rows[p->n], d, &rd->fx)) < 0)
 		return error;
 	p->n++;
-	progress(rd->in, d);
+	progress(rd->c->in, d);
 	return 0;
 }
 
@@ -611,39 +638,51 @@ static int connect_like(iffa_db **out, iffa_db *main_db)
 static void *reader_main(void *arg)
 {
 	reader *rd = arg;
-	const iffa_ingest_options *o = rd->in->opts;
+	crew *c = rd->c;
+	const iffa_ingest_options *o = c->in->opts;
 	iffa_db *db = NULL;
 	char set[128];
 	int error;
 
-	if ((error = connect_like(&db, rd->in->db)) < 0)
+	if ((error = connect_like(&db, c->in->db)) < 0)
 		goto done;
-	snprintf(set, sizeof(set), "SET TRANSACTION SNAPSHOT '%s'", rd->snapshot);
+	snprintf(set, sizeof(set), "SET TRANSACTION SNAPSHOT '%s'", c->snapshot);
 	/* The reader keeps the limits of the session it works for. */
 	if ((error = iffa_db__exec(db, "setting a reader's statement_timeout",
 				   "SELECT set_config('statement_timeout', $1, false)", 1,
-				   &rd->timeout)) < 0 ||
+				   (const char *const *)&c->timeout)) < 0 ||
 	    (error = iffa_db__exec(db, "starting a reader transaction",
 				   "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL)) < 0 ||
 	    (error = iffa_db__exec(db, "joining the ingest snapshot", set, 0, NULL)) < 0)
 		goto done;
-	for (size_t i = rd->first; i < rd->nparts; i += rd->step) {
+	for (size_t i = rd->first; i < c->nparts; i += rd->step) {
 		char *sql = NULL;
 
-		rd->current = &rd->parts[i];
-		if ((error = transfer_sql(&sql, o, rd->parts[i].name)) < 0)
+		rd->current = &c->parts[i];
+		if ((error = transfer_sql(&sql, o, c->parts[i].name)) < 0)
 			goto done;
-		error = copy_stream_on(db, rd->in, "transfer", sql, transfer_columns, 7,
+		error = copy_stream_on(db, c->in, "transfer", sql, transfer_columns, 7,
 				       on_partition_row, rd);
 		free(sql);
 		if (error < 0)
 			goto done;
+		pthread_mutex_lock(&c->lock);
+		c->parts[i].done = 1;
+		pthread_cond_broadcast(&c->ready);
+		pthread_mutex_unlock(&c->lock);
 	}
 	error = iffa_db__exec(db, "ending a reader transaction", "COMMIT", 0, NULL);
 done:
 	if (error < 0) {
-		rd->error = error;
-		snprintf(rd->message, sizeof(rd->message), "%s", iffa_error_last());
+		/* The first failure is the cause; others may only be the stop it led to. */
+		pthread_mutex_lock(&c->lock);
+		if (!c->failed) {
+			c->failed = 1;
+			c->error = error;
+			snprintf(c->message, sizeof(c->message), "%s", iffa_error_last());
+		}
+		pthread_cond_broadcast(&c->ready);
+		pthread_mutex_unlock(&c->lock);
 	}
 	iffa_db_free(db);
 	return NULL;
@@ -660,43 +699,39 @@ static int reader_count(const iffa_ingest_options *o)
 }
 
 /*
- * Read the transfers with `readers` connections when the table has several
- * partitions; otherwise, or with one reader, on the main connection.
+ * Start reading the transfers with `readers` connections when the table has
+ * several partitions (c->started > 0 then); otherwise leave them to the main
+ * connection. Called right after the rates: the readers stream while the
+ * main connection reads the vertices.
  */
-static int read_transfers(ingest *in)
+static int crew_start(crew *c, const ingest *in)
 {
 	int nreaders = reader_count(in->opts), error = 0;
-	partition *parts = NULL;
-	reader *readers = NULL;
 	PGresult *res = NULL;
-	char *snapshot = NULL, *sql = NULL, *timeout = NULL;
-	size_t nparts = 0;
-	int started = 0;
 
-	if (nreaders > 1) {
-		if ((error = iffa_db__query(&res, in->db, "listing transfer partitions",
-					    "SELECT quote_ident(c.relname) FROM pg_inherits i "
-					    "JOIN pg_class c ON c.oid = i.inhrelid "
-					    "WHERE i.inhparent = 'transfer'::regclass ORDER BY c.relname",
-					    0, NULL)) < 0)
-			goto done;
-		nparts = (size_t)PQntuples(res);
-	}
-	if (nreaders < 2 || nparts < 2) {
-		if ((error = iffa_ingest_transfer_sql(&sql, in->opts)) == 0)
-			error = copy_stream(in, "transfer", sql, transfer_columns, 7, on_transfer);
+	memset(c, 0, sizeof(*c));
+	c->in = in;
+	if (nreaders < 2)
+		return 0;
+	if ((error = iffa_db__query(&res, in->db, "listing transfer partitions",
+				    "SELECT quote_ident(c.relname) FROM pg_inherits i "
+				    "JOIN pg_class c ON c.oid = i.inhrelid "
+				    "WHERE i.inhparent = 'transfer'::regclass ORDER BY c.relname",
+				    0, NULL)) < 0)
 		goto done;
-	}
-	if ((size_t)nreaders > nparts)
-		nreaders = (int)nparts;
-	parts = calloc(nparts, sizeof(*parts));
-	readers = calloc((size_t)nreaders, sizeof(*readers));
-	if (!parts || !readers) {
+	if (PQntuples(res) < 2)
+		goto done;
+	c->nparts = (size_t)PQntuples(res);
+	if ((size_t)nreaders > c->nparts)
+		nreaders = (int)c->nparts;
+	c->parts = calloc(c->nparts, sizeof(*c->parts));
+	c->readers = calloc((size_t)nreaders, sizeof(*c->readers));
+	if (!c->parts || !c->readers) {
 		error = iffa_error_set(IFFA_ENOMEM, "out of memory");
 		goto done;
 	}
-	for (size_t i = 0; i < nparts; i++) {
-		if (!(parts[i].name = strdup(PQgetvalue(res, (int)i, 0)))) {
+	for (size_t i = 0; i < c->nparts; i++) {
+		if (!(c->parts[i].name = strdup(PQgetvalue(res, (int)i, 0)))) {
 			error = iffa_error_set(IFFA_ENOMEM, "out of memory");
 			goto done;
 		}
@@ -706,26 +741,31 @@ static int read_transfers(ingest *in)
 				    "SELECT pg_export_snapshot(), current_setting('statement_timeout')",
 				    0, NULL)) < 0)
 		goto done;
-	if (!(snapshot = strdup(PQgetvalue(res, 0, 0))) ||
-	    !(timeout = strdup(PQgetvalue(res, 0, 1)))) {
+	if (!(c->snapshot = strdup(PQgetvalue(res, 0, 0))) ||
+	    !(c->timeout = strdup(PQgetvalue(res, 0, 1)))) {
 		error = iffa_error_set(IFFA_ENOMEM, "out of memory");
 		goto done;
 	}
 	/* The id is the server's (hex digits and dashes); check before quoting it into SET. */
-	if (strspn(snapshot, "0123456789ABCDEFabcdef-") != strlen(snapshot)) {
+	if (strspn(c->snapshot, "0123456789ABCDEFabcdef-") != strlen(c->snapshot)) {
 		error = iffa_error_set(IFFA_EDB, "unexpected snapshot id from the server");
 		goto done;
 	}
+	if (pthread_mutex_init(&c->lock, NULL) != 0)
+		goto nosync;
+	if (pthread_cond_init(&c->ready, NULL) != 0) {
+		pthread_mutex_destroy(&c->lock);
+		goto nosync;
+	}
+	c->have_sync = 1;
+	atomic_init(&c->stop, 0);
+	c->nreaders = nreaders;
 	for (int k = 0; k < nreaders; k++) {
-		reader *rd = &readers[k];
+		reader *rd = &c->readers[k];
 
-		rd->in = in;
-		rd->parts = parts;
-		rd->nparts = nparts;
+		rd->c = c;
 		rd->first = (size_t)k;
 		rd->step = (size_t)nreaders;
-		rd->snapshot = snapshot;
-		rd->timeout = timeout;
 		if ((error = iffa_fx__copy(&rd->fx, &in->fx)) < 0)
 			goto done;
 		if (pthread_create(&rd->thread, NULL, reader_main, rd) != 0) {
@@ -733,35 +773,78 @@ static int read_transfers(ingest *in)
 			error = iffa_error_set(IFFA_ERROR, "cannot start a reader thread");
 			goto done;
 		}
-		started++;
+		c->started++;
 	}
+	goto done;
+nosync:
+	error = iffa_error_set(IFFA_ERROR, "cannot set up the reader threads");
 done:
-	for (int k = 0; k < started; k++) {
-		pthread_join(readers[k].thread, NULL);
-		iffa_fx__dispose_copy(&readers[k].fx);
-		if (readers[k].error < 0 && error == 0)
-			error = iffa_error_set(readers[k].error, "%s", readers[k].message);
-	}
-	/* Append in partition order, whichever reader finished first. */
-	for (size_t i = 0; error == 0 && started > 0 && i < nparts; i++)
-		for (size_t j = 0; j < parts[i].n && error == 0; j++)
-			error = add_transfer(in, &parts[i].rows[j]);
-	if (started > 0 && error == 0 && in->opts->progress) {
-		size_t rows = 0;
-		for (size_t i = 0; i < nparts; i++)
-			rows += parts[i].n;
-		fprintf(in->opts->progress, "iffa: ingest: transfer: %zu rows, done\n", rows);
-	}
-	for (size_t i = 0; parts && i < nparts; i++) {
-		free(parts[i].name);
-		free(parts[i].rows);
-	}
-	free(parts);
-	free(readers);
-	free(snapshot);
-	free(timeout);
-	free(sql);
 	PQclear(res);
+	return error;
+}
+
+/*
+ * Append the readers' rows to the graph in partition order, each partition
+ * as soon as it is read, whichever reader finished first, and free it: the
+ * graph does not depend on the readers' timing, and rows wait in memory
+ * only while the main thread is behind.
+ */
+static int crew_consume(crew *c, ingest *in)
+{
+	size_t rows = 0;
+	int error = 0;
+
+	for (size_t i = 0; i < c->nparts && error == 0; i++) {
+		partition *p = &c->parts[i];
+
+		pthread_mutex_lock(&c->lock);
+		while (!p->done && !c->failed)
+			pthread_cond_wait(&c->ready, &c->lock);
+		if (!p->done)
+			c->failed_seen = 1;
+		pthread_mutex_unlock(&c->lock);
+		if (c->failed_seen)
+			return -1; /* the reader's error is reported by crew_finish() */
+		for (size_t j = 0; j < p->n && error == 0; j++)
+			error = add_transfer(in, &p->rows[j]);
+		rows += p->n;
+		free(p->rows);
+		p->rows = NULL;
+		p->n = p->cap = 0;
+	}
+	if (error == 0 && in->opts->progress)
+		fprintf(in->opts->progress, "iffa: ingest: transfer: %zu rows, done\n", rows);
+	return error;
+}
+
+/*
+ * Stop (when `error` is set) and join the readers, free what they share;
+ * returns `error`, or the first reader's error when the main thread stopped
+ * because of it (or had none).
+ */
+static int crew_finish(crew *c, int error)
+{
+	if (c->started > 0 && error < 0)
+		atomic_store(&c->stop, 1);
+	for (int k = 0; k < c->started; k++) {
+		pthread_join(c->readers[k].thread, NULL);
+		iffa_fx__dispose_copy(&c->readers[k].fx);
+	}
+	if (c->failed && (error == 0 || c->failed_seen))
+		error = iffa_error_set(c->error, "%s", c->message);
+	if (c->have_sync) {
+		pthread_cond_destroy(&c->ready);
+		pthread_mutex_destroy(&c->lock);
+	}
+	for (size_t i = 0; c->parts && i < c->nparts; i++) {
+		free(c->parts[i].name);
+		free(c->parts[i].rows);
+	}
+	free(c->parts);
+	free(c->readers);
+	free(c->snapshot);
+	free(c->timeout);
+	memset(c, 0, sizeof(*c));
 	return error;
 }
 
@@ -810,12 +893,14 @@ int iffa_ingest(iffa_flowgraph **out, iffa_db *db, const iffa_ingest_options *op
 {
 	const iffa_ingest_options defaults = IFFA_INGEST_OPTIONS_INIT;
 	ingest in;
+	crew readers;
 	PGconn *conn = iffa_db_conn(db);
 	char *sql = NULL;
-	int error, in_tx = 0;
+	int error, in_tx = 0, transfers;
 
 	*out = NULL;
 	memset(&in, 0, sizeof(in));
+	memset(&readers, 0, sizeof(readers));
 	in.db = db;
 	in.opts = opts ? opts : &defaults;
 	iffa_fx__init(&in.fx);
@@ -829,11 +914,22 @@ int iffa_ingest(iffa_flowgraph **out, iffa_db *db, const iffa_ingest_options *op
 		goto done;
 	in.g->from = in.opts->from;
 	in.g->to = in.opts->to;
+	transfers = (in.opts->kinds & (1u << IFFA_KIND_TRANSFER)) &&
+		    (in.opts->channels & IFFA_CHANNEL_ALL & ~(1u << IFFA_CHANNEL_NONE));
 
 	if ((error = iffa_db__exec(db, "starting the ingest transaction",
 				   "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL)) < 0)
 		goto done;
 	in_tx = 1;
+	/*
+	 * Rates first: the transfer readers convert amounts as they decode, and
+	 * start before the vertices so that the server streams transfers while
+	 * the main connection reads the vertices and aliases.
+	 */
+	if ((error = copy_stream(&in, "fx_rate", fx_sql, fx_columns, 3, on_fx)) < 0)
+		goto done;
+	if (transfers && (error = crew_start(&readers, &in)) < 0)
+		goto done;
 	if ((error = copy_stream(&in, "vertices",
 				 in.opts->level == IFFA_LEVEL_ACCOUNT ? vertices_account_sql
 								      : vertices_party_sql,
@@ -842,14 +938,14 @@ int iffa_ingest(iffa_flowgraph **out, iffa_db *db, const iffa_ingest_options *op
 				 in.opts->level == IFFA_LEVEL_ACCOUNT ? aliases_account_sql
 								      : aliases_party_sql,
 				 alias_columns, 2, on_alias)) < 0 ||
-	    (error = iffa_flowgraph__vertices_done(in.g)) < 0 ||
-	    (error = copy_stream(&in, "fx_rate", fx_sql, fx_columns, 3, on_fx)) < 0)
+	    (error = iffa_flowgraph__vertices_done(in.g)) < 0)
 		goto done;
-	if ((in.opts->kinds & (1u << IFFA_KIND_TRANSFER)) &&
-	    (in.opts->channels & IFFA_CHANNEL_ALL & ~(1u << IFFA_CHANNEL_NONE))) {
-		if ((error = read_transfers(&in)) < 0)
-			goto done;
-	}
+	if (readers.started > 0)
+		error = crew_consume(&readers, &in);
+	else if (transfers && (error = iffa_ingest_transfer_sql(&sql, in.opts)) == 0)
+		error = copy_stream(&in, "transfer", sql, transfer_columns, 7, on_transfer);
+	if ((error = crew_finish(&readers, error)) < 0)
+		goto done;
 	if ((error = read_party_flows(&in, IFFA_KIND_RANSOM)) < 0 ||
 	    (error = read_party_flows(&in, IFFA_KIND_GOLD)) < 0 ||
 	    (error = read_party_flows(&in, IFFA_KIND_LEVY)) < 0)
@@ -870,8 +966,9 @@ done:
 	 * Keep the first error's message; the rollback's is of no interest. A
 	 * cancel sent to stop a COPY can in principle land on the first
 	 * ROLLBACK, hence the second try: the connection must not stay in a
-	 * transaction.
+	 * transaction. The readers stop first (they hold no transaction of ours).
 	 */
+	error = crew_finish(&readers, error);
 	for (int tries = 0; in_tx && tries < 2 && PQtransactionStatus(conn) != PQTRANS_IDLE; tries++)
 		PQclear(PQexec(conn, "ROLLBACK"));
 	free(sql);

@@ -35,6 +35,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef IFFA_HAVE_OPENMP
+#include <omp.h>
+#endif
+
 #include "iffa/passes.h"
 #include "passes/sources.h"
 
@@ -195,18 +199,36 @@ static void propagate(iffa_exposure *x, double *bal, double *tnt)
 	}
 }
 
-/* Personalised PageRank with reset on `reset`, times |V|, into out. */
+/*
+ * Personalised PageRank with reset on `reset`, times |V|, into out.
+ *
+ * PRPACK runs its loops under OpenMP, one region per loop, and libgomp's
+ * threads spin at the end of each region. On two cores shared with the
+ * database server and other work that spinning is lost: on 1M transfers
+ * it cost 0.7 s of CPU and made the pass slower, not faster (the figures
+ * are in docs/PERFORMANCE.md). So the PageRanks run on this thread alone;
+ * the caller's OpenMP setting is put back after.
+ */
 static int ppr(double *out, const igraph_t *ig, const igraph_vector_t *reset,
 	       const igraph_vector_t *weights, double damping, igraph_integer_t nv)
 {
 	igraph_vector_t vec;
 	igraph_real_t value;
 	igraph_error_t ierr;
+#ifdef IFFA_HAVE_OPENMP
+	int threads = omp_get_max_threads();
+#endif
 
 	if (igraph_vector_init(&vec, 0) != IGRAPH_SUCCESS)
 		return iffa_error_set(IFFA_ENOMEM, "out of memory for PageRank");
+#ifdef IFFA_HAVE_OPENMP
+	omp_set_num_threads(1);
+#endif
 	ierr = igraph_personalized_pagerank(ig, IGRAPH_PAGERANK_ALGO_PRPACK, &vec, &value,
 					    igraph_vss_all(), 1, damping, reset, weights, NULL);
+#ifdef IFFA_HAVE_OPENMP
+	omp_set_num_threads(threads);
+#endif
 	if (ierr != IGRAPH_SUCCESS) {
 		igraph_vector_destroy(&vec);
 		return iffa_flowgraph__igraph_fail(ierr, "exposure: personalised PageRank");
@@ -365,6 +387,7 @@ int iffa_exposure_new(iffa_exposure **out, const iffa_flowgraph *g, const iffa_e
 {
 	iffa_exposure *x;
 	size_t nv = (size_t)g->nv, ne = (size_t)g->ne;
+	double *scratch;
 	igraph_error_t ierr;
 	int error;
 
@@ -390,6 +413,14 @@ int iffa_exposure_new(iffa_exposure **out, const iffa_flowgraph *g, const iffa_e
 		error = iffa_error_set(IFFA_ENOMEM, "out of memory for exposure");
 		goto fail;
 	}
+	/*
+	 * PageRank first: its transients (weights, a reversed copy of the graph,
+	 * PRPACK's own matrix) are the largest allocations of the pass, and are
+	 * freed before the incidence lists are built. On 10M transfers this
+	 * keeps both from being held at once.
+	 */
+	if ((error = pageranks(x)) < 0)
+		goto fail;
 	if ((ierr = igraph_inclist_init(&g->graph, &x->in, IGRAPH_IN, IGRAPH_LOOPS_ONCE)) !=
 	    IGRAPH_SUCCESS) {
 		error = iffa_flowgraph__igraph_fail(ierr, "exposure: incidence lists");
@@ -408,9 +439,13 @@ int iffa_exposure_new(iffa_exposure **out, const iffa_flowgraph *g, const iffa_e
 		if (source_record(x, e))
 			x->record[x->pool[IGRAPH_FROM(&g->graph, e)]] =
 				x->record[x->pool[IGRAPH_TO(&g->graph, e)]] = 1;
-	/* the PageRank arrays serve as scratch space until PageRank runs */
-	propagate(x, x->ppr_from, x->ppr_to);
-	if ((error = pageranks(x)) < 0 || (error = hops(x)) < 0)
+	if (!(scratch = malloc(2 * ((size_t)nv + 1) * sizeof(double)))) {
+		error = iffa_error_set(IFFA_ENOMEM, "out of memory for exposure");
+		goto fail;
+	}
+	propagate(x, scratch, scratch + nv + 1);
+	free(scratch);
+	if ((error = hops(x)) < 0)
 		goto fail;
 	*out = x;
 	return 0;

@@ -6,33 +6,16 @@
 #
 #   tools/bench/ingest.sh [TRANSFERS] [RUNS]     defaults: 1000000 3
 #
+# tools/bench/run does this and more, into one table (docs/PERFORMANCE.md).
+#
 # Uses its own cluster in build-bench/pg and a Release build in build-bench.
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 n=${1:-1000000}
 runs=${2:-3}
-build="$root/build-bench"
-data="$build/scenario-$n"
 
-"$root/tools/deps.sh"
-command -v /usr/bin/time >/dev/null || { echo "ingest.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DIFFA_TESTS=OFF >/dev/null
-cmake --build "$build" -j"$(nproc)" >/dev/null
-iffa="$build/iffa"
-
-eval "$("$root/tools/pg.sh" start "$build/pg" --fast)"
-export PGHOST PGPORT PGUSER PGDATABASE
-db="bench_$n"
-if ! psql -d postgres -Atqc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
-	[ -d "$data" ] || "$iffa" generate --seed 1 --transfers "$n" --out "$data" --quiet
-	createdb "$db"
-	"$iffa" --db "dbname=$db" db init >/dev/null
-	for kind in party account designation fx_rate transfer ransom gold_lot levy affected_zone; do
-		[ -f "$data/$kind.csv" ] || continue
-		/usr/bin/time -f "load $kind: %e s, %M KiB" "$iffa" --db "dbname=$db" load "$kind" "$data/$kind.csv" >/dev/null
-	done
-	psql -d "$db" -qc "VACUUM ANALYZE"
-fi
+bench_setup
+db=$(bench_scenario "$n")
 sql=$("$iffa" --db "dbname=$db" summary --show-sql)
 rows=$(psql -d "$db" -Atc "SELECT count(*) FROM transfer")
 
