@@ -6,7 +6,7 @@
 # bad free. ASan and UBSan (tools/test.sh) watch the whole suite; this
 # watches the command as a user runs it, with a checker of another kind.
 #
-#   tools/valgrind.sh           every command below; prints a table
+#   tools/valgrind.sh           every command below, on graphs/demo; prints a table
 #   VALGRIND_KEEP=1 tools/valgrind.sh   keep build-valgrind/run (logs, files)
 #
 # Each command's log is build-valgrind/run/NN-name.log. "Possibly lost" and
@@ -82,10 +82,12 @@ vg() {
 start=$(date +%s)
 vg db-init 0 db init
 vg generate 0 generate --seed 3 --transfers 1500 --quiet --out scen
+# the rest runs on the bundled demo scenario, as a user of the README would
+cp -r "$root/graphs/demo" "$run/demo"
 for k in party account designation fx_rate affected_zone transfer ransom gold_lot levy; do
-	vg "load-$k" 0 load "$k" "scen/$k.csv"
+	vg "load-$k" 0 load "$k" "demo/$k.csv"
 done
-vg load-again 0 load transfer scen/transfer.csv
+vg load-again 0 load transfer demo/transfer.csv
 printf 'ref,kind,name,supplier,source\nP-X1,person,A,ML,s\nP-X2,nobody,B,ML,s\n' >bad.csv
 mv bad.csv "$run/"
 vg load-refused 3 load party bad.csv
@@ -95,7 +97,12 @@ vg summary-json-party 0 --json summary --level party
 vg analyse 0 analyse
 vg findings 0 findings 1
 vg findings-json 0 --json findings 1
-vg evaluate 0 evaluate 1 --truth scen/truth.csv
+vg evaluate 0 evaluate 1 --truth demo/truth.csv
+vg trace-from 0 trace --from A-ML-000655
+vg trace-to 0 trace --to C-ML-000525
+vg case-graphml 0 case export P-000238 --hops 2 --format graphml --out case.graphml
+vg case-csv 0 case export P-000238 --hops 2 --format csv --out case-csv
+vg case-ftm 0 case export P-000238 --hops 1 --format ftm --out case.ftm.json
 vg lists-import-un 0 lists import "$res/lists/un-sample-v1.xml"
 vg lists-import-un-v2 0 lists import "$res/lists/un-sample-v2.xml"
 vg lists-import-ftm 0 lists import "$res/lists/ftm-sample.jsonl"
@@ -109,6 +116,9 @@ vg keygen 0 keygen --out fiu.key
 mkdir -p "$run/report" && echo "finding 1" >"$run/report/a.txt"
 vg sign 0 sign report --key fiu.key
 vg verify 0 verify report --pubkey fiu.key.pub
+vg report 0 report --period 2025-Q4 --out report-q4 --key fiu.key --no-pdf
+vg verify-report 0 verify report-q4 --pubkey fiu.key.pub
+vg screen-account 0 screen "Allaye Boly" --account C-ML-000363
 head -c 48 /dev/urandom >"$run/shared.key" && chmod 600 "$run/shared.key"
 vg share-export 0 share export --key-file shared.key --out flows.csv
 vg share-match 0 share match flows.csv flows.csv
