@@ -51,42 +51,7 @@ void iffa_crypto__secret_chomp(iffa_crypto__secret *s);
 int iffa_crypto__passphrase(iffa_crypto__secret *out, const char **source,
 			    const iffa_crypto_key_options *opts);
 
-/* Output files: core/atomicfile.h. The names below are the crypto
- * module's for it; new code calls iffa_atomicfile__* directly. */
-
-typedef iffa_atomicfile iffa_crypto__outfile;
-
-/** Open with SHA-256. @return 0, IFFA_EIO, IFFA_ENOMEM */
-static inline int iffa_crypto__outfile_open(iffa_crypto__outfile **out, const char *final,
-					    mode_t mode)
-{
-	return iffa_atomicfile__open(out, final, mode, IFFA_ATOMICFILE_SHA256);
-}
-
-static inline int iffa_crypto__outfile_write(iffa_crypto__outfile *f, const void *p, size_t n)
-{
-	return iffa_atomicfile__write(f, p, n);
-}
-
-static inline int iffa_crypto__outfile_finish(iffa_crypto__outfile *f, char out[65])
-{
-	return iffa_atomicfile__finish(f, out);
-}
-
-static inline int iffa_crypto__outfile_commit(iffa_crypto__outfile *f)
-{
-	return iffa_atomicfile__commit(f);
-}
-
-static inline void iffa_crypto__outfile_free(iffa_crypto__outfile *f)
-{
-	iffa_atomicfile__free(f);
-}
-
-static inline int iffa_crypto__fsync_parent(const char *path)
-{
-	return iffa_core__fsync_parent(path);
-}
+/* Output files go through core/atomicfile.h (iffa_atomicfile__*). */
 
 /* Digests */
 

@@ -271,7 +271,7 @@ int iffa_crypto_keygen(iffa_crypto_keygen_result *out, iffa_db *db, const char *
 		goto done;
 	n = BIO_get_mem_data(pub, &p);
 	if ((error = create_file(pubpath, 0644, p, (size_t)n, &made_pub, "public key file")) < 0 ||
-	    (error = iffa_crypto__fsync_parent(path)) < 0)
+	    (error = iffa_core__fsync_parent(path)) < 0)
 		goto done;
 
 	iffa_jsonbuf__printf(&detail, "{\"ok\":true,\"algorithm\":\"ED25519\",\"encrypted\":%s,"

@@ -176,14 +176,14 @@ static int ed25519_sign(unsigned char sig[SIG_LEN], EVP_PKEY *key, const char *m
 	return ok ? 0 : iffa_error_set(IFFA_ERROR, "signing the manifest failed");
 }
 
-static int write_all_to(iffa_crypto__outfile **out, const char *path, const void *p, size_t n,
+static int write_all_to(iffa_atomicfile **out, const char *path, const void *p, size_t n,
 			char sha[65])
 {
 	int error;
 
-	if ((error = iffa_crypto__outfile_open(out, path, 0644)) < 0 ||
-	    (error = iffa_crypto__outfile_write(*out, p, n)) < 0 ||
-	    (error = iffa_crypto__outfile_finish(*out, sha)) < 0)
+	if ((error = iffa_atomicfile__open(out, path, 0644, IFFA_ATOMICFILE_SHA256)) < 0 ||
+	    (error = iffa_atomicfile__write(*out, p, n)) < 0 ||
+	    (error = iffa_atomicfile__finish(*out, sha)) < 0)
 		return error;
 	return 0;
 }
@@ -194,7 +194,7 @@ int iffa_crypto_sign_dir(iffa_crypto_sign_result *out, iffa_db *db, const char *
 	sign_walk w = {dir, {NULL, 0, 0}, 0};
 	iffa_jsonbuf text = IFFA_JSONBUF_INIT, params = IFFA_JSONBUF_INIT,
 		     detail = IFFA_JSONBUF_INIT;
-	iffa_crypto__outfile *mf = NULL, *sf = NULL;
+	iffa_atomicfile *mf = NULL, *sf = NULL;
 	const char *source = "none";
 	EVP_PKEY *key = NULL;
 	unsigned char sig[SIG_LEN];
@@ -261,14 +261,14 @@ int iffa_crypto_sign_dir(iffa_crypto_sign_result *out, iffa_db *db, const char *
 					(long long)out->files, out->manifest_sha256,
 					detail.ptr)) < 0)
 		goto done;
-	if ((error = iffa_crypto__outfile_commit(mf)) < 0 ||
-	    (error = iffa_crypto__outfile_commit(sf)) < 0)
+	if ((error = iffa_atomicfile__commit(mf)) < 0 ||
+	    (error = iffa_atomicfile__commit(sf)) < 0)
 		goto done;
 done:
 	if (error < 0 && !audited)
 		iffa_crypto__audit_failure(db, "sign", params.ptr, error);
-	iffa_crypto__outfile_free(mf);
-	iffa_crypto__outfile_free(sf);
+	iffa_atomicfile__free(mf);
+	iffa_atomicfile__free(sf);
 	EVP_PKEY_free(key);
 	entries_free(&w.list);
 	iffa_jsonbuf__dispose(&text);

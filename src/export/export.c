@@ -147,7 +147,7 @@ int iffa_case_export(iffa_case_export_result *out, iffa_db *db, const char *cons
 {
 	iffa_case_options o = IFFA_CASE_OPTIONS_INIT;
 	iffa_ingest_options io = IFFA_INGEST_OPTIONS_INIT;
-	iffa_crypto__outfile *files[MAX_FILES] = {NULL, NULL};
+	iffa_atomicfile *files[MAX_FILES] = {NULL, NULL};
 	unsigned long long sizes[MAX_FILES] = {0, 0};
 	const char *names[MAX_FILES] = {NULL, NULL};
 	char *paths[MAX_FILES] = {NULL, NULL}, sha[MAX_FILES][65];
@@ -208,7 +208,7 @@ int iffa_case_export(iffa_case_export_result *out, iffa_db *db, const char *cons
 	}
 	for (size_t i = 0; i < nfiles; i++) {
 		if ((error = check_target(paths[i])) < 0 ||
-		    (error = iffa_crypto__outfile_open(&files[i], paths[i], 0600)) < 0)
+		    (error = iffa_atomicfile__open(&files[i], paths[i], 0600, IFFA_ATOMICFILE_SHA256)) < 0)
 			goto done;
 	}
 
@@ -236,8 +236,8 @@ int iffa_case_export(iffa_case_export_result *out, iffa_db *db, const char *cons
 			break;
 		}
 		if (error < 0 ||
-		    (error = iffa_crypto__outfile_write(files[i], body.ptr ? body.ptr : "", body.len)) < 0 ||
-		    (error = iffa_crypto__outfile_finish(files[i], sha[i])) < 0)
+		    (error = iffa_atomicfile__write(files[i], body.ptr ? body.ptr : "", body.len)) < 0 ||
+		    (error = iffa_atomicfile__finish(files[i], sha[i])) < 0)
 			goto done;
 		sizes[i] = (unsigned long long)body.len;
 		out->bytes += body.len;
@@ -271,7 +271,7 @@ int iffa_case_export(iffa_case_export_result *out, iffa_db *db, const char *cons
 		goto done;
 	audited = 1;
 	for (size_t i = 0; i < nfiles; i++)
-		if ((error = iffa_crypto__outfile_commit(files[i])) < 0)
+		if ((error = iffa_atomicfile__commit(files[i])) < 0)
 			goto done;
 	out->vertices = c.nv;
 	out->edges = c.ne;
@@ -281,7 +281,7 @@ int iffa_case_export(iffa_case_export_result *out, iffa_db *db, const char *cons
 	out->files = nfiles;
 done:
 	for (size_t i = 0; i < MAX_FILES; i++) {
-		iffa_crypto__outfile_free(files[i]);
+		iffa_atomicfile__free(files[i]);
 		free(paths[i]);
 	}
 	if (error < 0 && made_dir) {

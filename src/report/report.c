@@ -1004,7 +1004,7 @@ int iffa_report_write(iffa_report_result *out, iffa_db *db, const char *dir,
 	iffa_ingest_options io = IFFA_INGEST_OPTIONS_INIT;
 	iffa_jsonbuf page = IFFA_JSONBUF_INIT, params = IFFA_JSONBUF_INIT, detail = IFFA_JSONBUF_INIT;
 	iffa_jsonbuf listing = IFFA_JSONBUF_INIT;
-	iffa_crypto__outfile *html = NULL;
+	iffa_atomicfile *html = NULL;
 	iffa_flowgraph *g = NULL;
 	iffa_summary s;
 	report r;
@@ -1046,7 +1046,7 @@ int iffa_report_write(iffa_report_result *out, iffa_db *db, const char *dir,
 		goto done;
 	snprintf(html_path, sizeof(html_path), "%s/report.html", dir);
 	snprintf(pdf_path, sizeof(pdf_path), "%s/report.pdf", dir);
-	if ((error = iffa_crypto__outfile_open(&html, html_path, 0644)) < 0)
+	if ((error = iffa_atomicfile__open(&html, html_path, 0644, IFFA_ATOMICFILE_SHA256)) < 0)
 		goto done;
 
 	/* The run */
@@ -1130,9 +1130,9 @@ int iffa_report_write(iffa_report_result *out, iffa_db *db, const char *dir,
 		error = iffa_error_set(IFFA_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((error = iffa_crypto__outfile_write(html, page.ptr, page.len)) < 0 ||
-	    (error = iffa_crypto__outfile_finish(html, sha_html)) < 0 ||
-	    (error = iffa_crypto__outfile_commit(html)) < 0)
+	if ((error = iffa_atomicfile__write(html, page.ptr, page.len)) < 0 ||
+	    (error = iffa_atomicfile__finish(html, sha_html)) < 0 ||
+	    (error = iffa_atomicfile__commit(html)) < 0)
 		goto done;
 	wrote_html = 1;
 	html_size = page.len;
@@ -1205,7 +1205,7 @@ int iffa_report_write(iffa_report_result *out, iffa_db *db, const char *dir,
 		memcpy(out->key_sha256, sr.key_sha256, 65);
 	}
 done:
-	iffa_crypto__outfile_free(html);
+	iffa_atomicfile__free(html);
 	if (error < 0) {
 		char msg[2048];
 		snprintf(msg, sizeof(msg), "%s", iffa_error_last());

@@ -278,12 +278,12 @@ static void sort_merge(exporter *x)
 	x->n = w + 1;
 }
 
-static int write_csv(iffa_crypto__outfile *f, const exporter *x, const char *key_id)
+static int write_csv(iffa_atomicfile *f, const exporter *x, const char *key_id)
 {
 	iffa_jsonbuf line = IFFA_JSONBUF_INIT;
 	int error = 0;
 
-	if ((error = iffa_crypto__outfile_write(f, IFFA_SHARE__HEADER "\n",
+	if ((error = iffa_atomicfile__write(f, IFFA_SHARE__HEADER "\n",
 						sizeof(IFFA_SHARE__HEADER))) < 0)
 		return error;
 	for (size_t i = 0; i < x->n && error == 0; i++) {
@@ -302,7 +302,7 @@ static int write_csv(iffa_crypto__outfile *f, const exporter *x, const char *key
 		if (line.oom)
 			error = iffa_error_set(IFFA_ENOMEM, "out of memory");
 		else
-			error = iffa_crypto__outfile_write(f, line.ptr, line.len);
+			error = iffa_atomicfile__write(f, line.ptr, line.len);
 	}
 	iffa_jsonbuf__dispose(&line);
 	return error;
@@ -313,7 +313,7 @@ int iffa_share_export(iffa_share_export_result *out, iffa_db *db, const char *pa
 {
 	exporter x;
 	iffa_share_key *key = NULL;
-	iffa_crypto__outfile *f = NULL;
+	iffa_atomicfile *f = NULL;
 	iffa_jsonbuf params = IFFA_JSONBUF_INIT, detail = IFFA_JSONBUF_INIT;
 	PGresult *res = NULL;
 	const char *p[2];
@@ -392,9 +392,9 @@ int iffa_share_export(iffa_share_export_result *out, iffa_db *db, const char *pa
 	out->rows = x.n;
 	out->flows = x.flows;
 
-	if ((error = iffa_crypto__outfile_open(&f, path, 0600)) < 0 ||
+	if ((error = iffa_atomicfile__open(&f, path, 0600, IFFA_ATOMICFILE_SHA256)) < 0 ||
 	    (error = write_csv(f, &x, out->key_id)) < 0 ||
-	    (error = iffa_crypto__outfile_finish(f, out->file_sha256)) < 0)
+	    (error = iffa_atomicfile__finish(f, out->file_sha256)) < 0)
 		goto done;
 	iffa_jsonbuf__printf(&detail, "{\"ok\":true,\"key_id\":\"%s\",\"rows\":%zu,\"flows\":%lld}",
 			     out->key_id, out->rows, out->flows);
@@ -406,7 +406,7 @@ int iffa_share_export(iffa_share_export_result *out, iffa_db *db, const char *pa
 	audited = 1;
 	if ((error = iffa_crypto__audit(&out->audit_id, db, "share export", params.ptr,
 					(long long)out->rows, out->file_sha256, detail.ptr)) < 0 ||
-	    (error = iffa_crypto__outfile_commit(f)) < 0)
+	    (error = iffa_atomicfile__commit(f)) < 0)
 		goto done;
 done:
 	PQclear(res);
@@ -418,7 +418,7 @@ done:
 		iffa_crypto__audit_failure(db, "share export", params.ptr, error);
 	if (error < 0)
 		out->audit_id = 0;
-	iffa_crypto__outfile_free(f);
+	iffa_atomicfile__free(f);
 	iffa_share_key_free(key);
 	free(x.v);
 	iffa_jsonbuf__dispose(&params);
