@@ -559,31 +559,27 @@ static void shares(iffa_walk_hop *h, const iffa_walk *w, int64_t dwell)
 		h->share = mine > h->carried ? h->carried / mine : 1.0;
 }
 
-/* A candidate flow of a hop: the holder it reaches, its position in the out list. */
+/* A candidate flow of a hop: its position in the out list, the next
+ * candidate to the same holder (NO_CAND at the group's last). */
 typedef struct {
-	igraph_integer_t other;
 	size_t p;
+	size_t next;
 } cand;
+
+#define NO_CAND SIZE_MAX
 
 typedef struct {
 	cand *c;
 	size_t n, cap;
 } candvec;
 
-static int by_other(const void *a, const void *b)
-{
-	const cand *x = a, *y = b;
-
-	if (x->other != y->other)
-		return x->other < y->other ? -1 : 1;
-	return x->p < y->p ? -1 : x->p > y->p;
-}
-
-/* The candidate flows to one holder: cands[i .. j), leaving in [lo, hi]. */
+/* The candidate flows to one holder, leaving in [lo, hi]: a chain from
+ * cands[first] to cands[last], in the out list's order. */
 typedef struct {
 	igraph_integer_t other;
-	size_t i, j;
+	size_t first, last, n;
 	int64_t lo, hi;
+	double tr, rc;          /* transfers, records */
 	double moved;           /* max(transfers, records) */
 	double offer;           /* share * moved * holding decay: most it may carry */
 	double mismatch;        /* |ln(offer / carried)| */
@@ -611,6 +607,7 @@ typedef struct {
 	iffa_walk *w;
 	const iffa_walk_limits *lim;
 	uint8_t *onpath;              /* per holder */
+	size_t *gslot;                /* per holder: its group while a hop groups, NO_CAND */
 	candvec *cands;               /* per depth */
 	groupvec *groups;             /* per depth */
 	iffa_walk_hop *stack;         /* hops of the current path */
@@ -686,67 +683,91 @@ static int expand(walker *k, uint32_t depth)
 	if (depth < k->max_depth && !k->stopped) {
 		size_t s = out->off[cur.holder], t = out->off[cur.holder + 1];
 
+		/*
+		 * One group per holder reached, built as the candidates are
+		 * read: k->gslot gives the holder's group, and the group chains
+		 * its candidates in the out list's order. The slots are cleared
+		 * before the next depth uses them.
+		 */
 		cv->n = 0;
+		gv->n = 0;
 		for (size_t p = bound(out->ent, s, t, sat_add(cur.lo, -out->span[cur.holder]), 0);
 		     p < t && out->ent[p].lo <= end; p++) {
+			const entry *x = &out->ent[p];
 			igraph_integer_t other;
+			size_t gi;
+			group *gr;
 			if (k->budget == 0) {
 				k->stopped = 1;
 				break;
 			}
 			k->budget--;
 			k->st.expansions++;
-			if (out->ent[p].hi < cur.lo)
+			if (x->hi < cur.lo)
 				continue;
-			other = w->hold[iffa_walk__to_vertex(w, out->ent[p].e)];
+			other = w->hold[iffa_walk__to_vertex(w, x->e)];
 			if ((error = grow((void **)&cv->c, &cv->cap, cv->n + 1, sizeof(*cv->c))) < 0)
-				return error;
-			cv->c[cv->n].other = other;
+				break;
 			cv->c[cv->n].p = p;
-			cv->n++;
-		}
-		iffa_sort__(cv->c, cv->n, sizeof(*cv->c), by_other);
-		/*
-		 * One group per holder reached. The holder's source money is
-		 * allotted to them closest amount first (amount matching: what
-		 * is laundered moves on in payments of about its size, while a
-		 * planted holder's ordinary purchases or a busy broker's other
-		 * clients' payments are of other sizes), and no more than
-		 * reached it in all.
-		 */
-		gv->n = 0;
-		for (size_t i = 0, j; i < cv->n; i = j) {
-			double tr = 0, rc = 0;
-			group *gr;
-
-			if ((error = grow((void **)&gv->g, &gv->cap, gv->n + 1, sizeof(*gv->g))) < 0)
-				return error;
-			gr = &gv->g[gv->n++];
-			gr->other = cv->c[i].other;
-			gr->i = i;
-			gr->lo = INT64_MAX;
-			gr->hi = INT64_MIN;
-			for (j = i; j < cv->n && cv->c[j].other == gr->other; j++) {
-				const entry *x = &out->ent[cv->c[j].p];
-				if (w->g->ekind[x->e] == IFFA_KIND_TRANSFER)
-					tr += w->g->eamount[x->e];
-				else
-					rc += w->g->eamount[x->e];
-				gr->lo = x->lo < gr->lo ? x->lo : gr->lo;
-				gr->hi = x->hi > gr->hi ? x->hi : gr->hi;
+			cv->c[cv->n].next = NO_CAND;
+			if ((gi = k->gslot[other]) == NO_CAND) {
+				if ((error = grow((void **)&gv->g, &gv->cap, gv->n + 1,
+						  sizeof(*gv->g))) < 0)
+					break;
+				gi = k->gslot[other] = gv->n++;
+				gr = &gv->g[gi];
+				gr->other = other;
+				gr->first = cv->n;
+				gr->n = 0;
+				gr->lo = INT64_MAX;
+				gr->hi = INT64_MIN;
+				gr->tr = gr->rc = 0;
+			} else {
+				gr = &gv->g[gi];
+				cv->c[gr->last].next = cv->n;
 			}
-			gr->j = j;
-			gr->moved = tr > rc ? tr : rc;
-			gr->offer = cur.share * gr->moved * holding(k, gr->lo > cur.hi ? gr->lo - cur.hi : 0);
-			gr->mismatch = gr->offer > 0 ? fabs(log(gr->offer / cur.carried)) : INFINITY;
+			gr->last = cv->n++;
+			gr->n++;
+			if (w->g->ekind[x->e] == IFFA_KIND_TRANSFER)
+				gr->tr += w->g->eamount[x->e];
+			else
+				gr->rc += w->g->eamount[x->e];
+			gr->lo = x->lo < gr->lo ? x->lo : gr->lo;
+			gr->hi = x->hi > gr->hi ? x->hi : gr->hi;
 		}
+		/*
+		 * The holder's source money is allotted to the groups closest
+		 * amount first (amount matching: what is laundered moves on in
+		 * payments of about its size, while a planted holder's ordinary
+		 * purchases or a busy broker's other clients' payments are of
+		 * other sizes), and no more than reached it in all. A group
+		 * whose offer is below the floor can carry nothing whatever is
+		 * left, so it is dropped before the sort.
+		 */
+		{
+			size_t kept = 0;
+			for (size_t i = 0; i < gv->n; i++) {
+				group *gr = &gv->g[i];
+				k->gslot[gr->other] = NO_CAND;
+				gr->moved = gr->tr > gr->rc ? gr->tr : gr->rc;
+				gr->offer = cur.share * gr->moved *
+					    holding(k, gr->lo > cur.hi ? gr->lo - cur.hi : 0);
+				if (gr->offer < k->floor)
+					continue;
+				gr->mismatch = gr->offer > 0 ? fabs(log(gr->offer / cur.carried))
+							     : INFINITY;
+				gv->g[kept++] = *gr;
+			}
+			gv->n = kept;
+		}
+		if (error < 0)
+			return error;
 		iffa_sort__(gv->g, gv->n, sizeof(*gv->g), by_match);
 		for (size_t gi = 0; gi < gv->n; gi++) {
 			const group *gr = &gv->g[gi];
 			igraph_integer_t other = gr->other;
 			double carried;
 			int64_t glo = gr->lo, ghi = gr->hi;
-			size_t i = gr->i, j = gr->j;
 			iffa_walk_hop *h;
 
 			/* Of what the holder has not passed on yet, its share of
@@ -764,7 +785,7 @@ static int expand(walker *k, uint32_t depth)
 				glo = cur.lo;
 			if (ghi > end)
 				ghi = end;
-			if ((error = grow((void **)&k->edges, &k->capedges, k->nedges + (j - i),
+			if ((error = grow((void **)&k->edges, &k->capedges, k->nedges + gr->n,
 					  sizeof(*k->edges))) < 0)
 				return error;
 			h = &k->stack[depth];
@@ -774,7 +795,7 @@ static int expand(walker *k, uint32_t depth)
 			h->hi = ghi;
 			shares(h, w, k->lim->dwell);
 			h->e0 = k->nedges;
-			for (size_t q = i; q < j; q++)
+			for (size_t q = gr->first; q != NO_CAND; q = cv->c[q].next)
 				k->edges[k->nedges++] = out->ent[cv->c[q].p].e;
 			h->e1 = k->nedges;
 			k->onpath[other] = 1;
@@ -870,13 +891,16 @@ int iffa_walk__run(iffa_walk_paths *out, iffa_walk *w, const iffa_walk_source *s
 	k.w = w;
 	k.lim = lim;
 	k.onpath = calloc(w->nh ? (size_t)w->nh : 1, 1);
+	k.gslot = malloc((w->nh ? (size_t)w->nh : 1) * sizeof(*k.gslot));
 	k.cands = calloc((size_t)lim->max_hops + 33, sizeof(*k.cands));
 	k.groups = calloc((size_t)lim->max_hops + 33, sizeof(*k.groups));
 	k.stack = calloc((size_t)lim->max_hops + 33, sizeof(*k.stack));
-	if (!k.onpath || !k.cands || !k.groups || !k.stack) {
+	if (!k.onpath || !k.gslot || !k.cands || !k.groups || !k.stack) {
 		error = iffa_error_set(IFFA_ENOMEM, "out of memory");
 		goto done;
 	}
+	for (igraph_integer_t h = 0; h < w->nh; h++)
+		k.gslot[h] = NO_CAND;
 	for (size_t i = 0; i < nsources && !error; i++) {
 		igraph_integer_t e = sources[i].edge, from, to;
 		double amount = sources[i].amount;
@@ -934,6 +958,7 @@ done:
 	free(k.cands);
 	free(k.groups);
 	free(k.onpath);
+	free(k.gslot);
 	free(k.stack);
 	free(k.edges);
 	iffa_walk__paths_dispose(&k.leaves);
