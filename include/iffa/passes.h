@@ -449,11 +449,14 @@ typedef struct {
 	double relay_min_retained; /**< share of the first hop's money the chain still
 				        carries at its end; 0.6 */
 	int64_t relay_dwell;       /**< longest wait at a holder of the chain; 2 days */
+	int workers;               /**< threads walking at once (0..8); 0, the default: one
+				        per CPU. The findings are the same whatever the
+				        number. */
 } iffa_paths_params;
 
 #define IFFA_PATHS_PARAMS_INIT \
 	{IFFA_PATHS_FROM_ALL, 30 * IFFA_PATHS_DAY, 7 * IFFA_PATHS_DAY, 6, 500000.0, 0.05, 0.5, \
-	 16, 20000, 5, 1, 1, 4, 8, 2, 2000000.0, 0.6, 2 * IFFA_PATHS_DAY}
+	 16, 20000, 5, 1, 1, 4, 8, 2, 2000000.0, 0.6, 2 * IFFA_PATHS_DAY, 0}
 
 /**
  * The paths pass: walks from every source (see IFFA_PATHS_FROM_*), keeps

@@ -17,6 +17,7 @@
 #include "iffa/analyse.h"
 #include "iffa/common.h"
 #include "iffa/passes.h"
+#include "passes/paths.h"
 
 /* Field types a parameter row may describe, and the C type each stands for. */
 typedef enum {
@@ -43,10 +44,20 @@ typedef struct {
 	const char *doc;      /* one line for --list-params and docs/ANALYSIS.md */
 } iffa_param_spec;
 
-/* Call a pass with its parameters (the adapter casts them back). `db` is
- * the run's connection (outside any transaction), NULL when the passes run
- * without a database; passes that read tables of their own refuse NULL. */
-typedef int (*iffa_pass_fn)(iffa_findings *out, const iffa_flowgraph *g, iffa_db *db,
+/*
+ * What a pass may use beyond the graph: `db`, the run's connection
+ * (outside any transaction), NULL when the passes run without a database
+ * (passes that read tables of their own refuse NULL); `walks`, what the
+ * paths pass leaves for the intermediaries pass in one run (NULL: each
+ * walks on its own).
+ */
+typedef struct {
+	iffa_db *db;
+	iffa_paths__memo *walks;
+} iffa_pass_env;
+
+/* Call a pass with its parameters (the adapter casts them back). */
+typedef int (*iffa_pass_fn)(iffa_findings *out, const iffa_flowgraph *g, const iffa_pass_env *env,
 			    const void *params);
 
 /* One row of the pass table. */

@@ -554,22 +554,34 @@ int iffa_analysis_run_passes(iffa_findings *out, const iffa_analysis *a, const i
 int iffa_analyse__run_passes(iffa_findings *out, const iffa_analysis *a, const iffa_flowgraph *g,
 			     iffa_db *db, FILE *progress, double *seconds, size_t *counts)
 {
-	for (size_t i = 1; i < iffa_analyse__npasses; i++) {
+	iffa_paths__memo walks;
+	iffa_pass_env env = {db, &walks};
+	int error = 0;
+
+	memset(&walks, 0, sizeof(walks));
+	/* The paths pass keeps its walks only for an intermediaries pass to come. */
+	env.walks = NULL;
+	for (size_t i = 1; i < iffa_analyse__npasses; i++)
+		if (a->selected[i] && strcmp(iffa_analyse__passes[i].name, "intermediaries") == 0)
+			env.walks = &walks;
+	for (size_t i = 1; i < iffa_analyse__npasses && !error; i++) {
 		const iffa_pass_spec *ps = &iffa_analyse__passes[i];
 		_Alignas(max_align_t) unsigned char eff[512];
 		size_t before = iffa_findings_count(out);
 		double t0 = now_seconds();
-		int error;
 
 		if (!a->selected[i])
 			continue;
-		if (ps->size > sizeof(eff))
-			return iffa_error_set(IFFA_ERROR, "parameters of %s too large", ps->name);
+		if (ps->size > sizeof(eff)) {
+			error = iffa_error_set(IFFA_ERROR, "parameters of %s too large", ps->name);
+			break;
+		}
 		iffa_analyse__effective(eff, a, i);
-		if ((error = ps->run(out, g, db, eff)) < 0) {
+		if ((error = ps->run(out, g, &env, eff)) < 0) {
 			char msg[512];
 			snprintf(msg, sizeof(msg), "%s", iffa_error_last());
-			return iffa_error_set(error, "pass %s: %s", ps->name, msg);
+			error = iffa_error_set(error, "pass %s: %s", ps->name, msg);
+			break;
 		}
 		if (seconds)
 			seconds[i] = now_seconds() - t0;
@@ -579,5 +591,6 @@ int iffa_analyse__run_passes(iffa_findings *out, const iffa_analysis *a, const i
 			fprintf(progress, "iffa: pass %s: %zu findings in %.3f s\n", ps->name,
 				iffa_findings_count(out) - before, now_seconds() - t0);
 	}
-	return 0;
+	iffa_paths__memo_dispose(&walks);
+	return error;
 }

@@ -11,22 +11,30 @@
 
 /* A typed adapter, so the table needs no function-pointer casts. */
 #define IFFA_PASS_ADAPTER(name, type)                                                  \
-	static int run_##name(iffa_findings *out, const iffa_flowgraph *g, iffa_db *db,    \
-			      const void *params)                                          \
+	static int run_##name(iffa_findings *out, const iffa_flowgraph *g,                 \
+			      const iffa_pass_env *env, const void *params)                \
 	{                                                                                  \
-		(void)db;                                                                  \
+		(void)env;                                                                 \
 		return iffa_pass_##name(out, g, (const type *)params);                     \
 	}
 
 /* The same for a pass that reads tables of its own through the run's connection. */
 #define IFFA_PASS_ADAPTER_DB(name, type)                                               \
-	static int run_##name(iffa_findings *out, const iffa_flowgraph *g, iffa_db *db,    \
-			      const void *params)                                          \
+	static int run_##name(iffa_findings *out, const iffa_flowgraph *g,                 \
+			      const iffa_pass_env *env, const void *params)                \
 	{                                                                                  \
-		if (!db)                                                                   \
+		if (!env->db)                                                              \
 			return iffa_error_set(IFFA_EINVAL, "pass " #name " reads the database "  \
 					      "and was given no connection");                \
-		return iffa_pass_##name(out, g, db, (const type *)params);                 \
+		return iffa_pass_##name(out, g, env->db, (const type *)params);            \
+	}
+
+/* The same for a pass that shares the run's walks (src/passes/paths.h). */
+#define IFFA_PASS_ADAPTER_WALKS(name, type)                                            \
+	static int run_##name(iffa_findings *out, const iffa_flowgraph *g,                 \
+			      const iffa_pass_env *env, const void *params)                \
+	{                                                                                  \
+		return iffa_##name##__pass(out, g, (const type *)params, env->walks);      \
 	}
 
 #define IFFA_PASS_ROW(name, type, defaults, rows)                                       \
@@ -201,9 +209,11 @@ static const iffa_param_spec gold_rows[] = {
 	{prefix "same_owner", IFFA_PARAM_BOOL, F(type, base same_owner), 0, 1, NULL,              \
 	 "account level: one party's accounts are one holder"},                                  \
 	{prefix "owner_accounts", IFFA_PARAM_BOOL, F(type, base owner_accounts), 0, 1, NULL,      \
-	 "a member holder brings all its owner's accounts"}
+	 "a member holder brings all its owner's accounts"},                                     \
+	{prefix "workers", IFFA_PARAM_INT, F(type, base workers), 0, 8, NULL,                     \
+	 "threads walking at once; 0 one per CPU (the findings are the same)"}
 
-IFFA_PASS_ADAPTER(paths, iffa_paths_params)
+IFFA_PASS_ADAPTER_WALKS(paths, iffa_paths_params)
 static const iffa_paths_params paths_defaults = IFFA_PATHS_PARAMS_INIT;
 static const iffa_param_spec paths_rows[] = {
 	WALK_ROWS("paths.", iffa_paths_params, ),
@@ -227,7 +237,7 @@ static const iffa_param_spec paths_rows[] = {
 
 /* ---- intermediaries -------------------------------------------------------- */
 
-IFFA_PASS_ADAPTER(intermediaries, iffa_intermediaries_params)
+IFFA_PASS_ADAPTER_WALKS(intermediaries, iffa_intermediaries_params)
 static const iffa_intermediaries_params intermediaries_defaults = IFFA_INTERMEDIARIES_PARAMS_INIT;
 static const iffa_param_spec intermediaries_rows[] = {
 	{"intermediaries.min_share", IFFA_PARAM_REAL, F(iffa_intermediaries_params, min_share), 0, 1,

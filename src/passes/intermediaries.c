@@ -780,6 +780,12 @@ static igraph_integer_t main_vertex(const iffa_walk *w, const double *known, con
 int iffa_pass_intermediaries(iffa_findings *out, const iffa_flowgraph *g,
 			     const iffa_intermediaries_params *p)
 {
+	return iffa_intermediaries__pass(out, g, p, NULL);
+}
+
+int iffa_intermediaries__pass(iffa_findings *out, const iffa_flowgraph *g,
+			      const iffa_intermediaries_params *p, iffa_paths__memo *memo)
+{
 	iffa_intermediaries_params defaults = IFFA_INTERMEDIARIES_PARAMS_INIT;
 	iffa_paths__walked walked[2];
 	double *known[2] = {NULL, NULL}, *bet = NULL;
@@ -792,8 +798,11 @@ int iffa_pass_intermediaries(iffa_findings *out, const iffa_flowgraph *g,
 		p = &defaults;
 	if ((error = check(p)) < 0)
 		return error;
+	if ((error = iffa_paths__check(&p->walk)) < 0 ||
+	    (error = iffa_paths__walks(walked, g, &p->walk, memo)) < 0)
+		return error;
 	for (int m = 0; m < 2 && !error; m++) {
-		if ((error = iffa_paths__walk(&walked[m], g, &p->walk, m)) < 0 || !walked[m].w)
+		if (!walked[m].w)
 			continue;
 		/* The source money on each edge as the second round walked it. */
 		if (!(known[m] = calloc(g->ne ? (size_t)g->ne : 1, sizeof(*known[m]))))

@@ -758,6 +758,7 @@ void iffa_paths__limits(iffa_walk_limits *lim, const iffa_paths_params *p)
 	lim->min_fraction = p->min_fraction;
 	lim->max_paths = p->max_paths;
 	lim->max_expansions = p->max_expansions;
+	lim->workers = p->workers;
 }
 
 /*
@@ -822,6 +823,43 @@ int iffa_paths__walk(iffa_paths__walked *out, const iffa_flowgraph *g, const iff
 	return error;
 }
 
+/* The parameters a walk depends on (the rest only say what is reported). */
+static int same_walks(const iffa_paths_params *a, const iffa_paths_params *b)
+{
+	return a->sources == b->sources && a->dwell == b->dwell && a->grace == b->grace &&
+	       a->max_hops == b->max_hops && a->min_amount == b->min_amount &&
+	       a->min_fraction == b->min_fraction && a->max_paths == b->max_paths &&
+	       a->max_expansions == b->max_expansions && a->same_owner == b->same_owner;
+}
+
+void iffa_paths__memo_dispose(iffa_paths__memo *m)
+{
+	iffa_paths__walked_dispose(&m->walked[0]);
+	iffa_paths__walked_dispose(&m->walked[1]);
+	memset(m, 0, sizeof(*m));
+}
+
+int iffa_paths__walks(iffa_paths__walked walked[2], const iffa_flowgraph *g,
+		      const iffa_paths_params *p, iffa_paths__memo *memo)
+{
+	int error;
+
+	memset(walked, 0, 2 * sizeof(*walked));
+	if (memo && memo->valid && same_walks(&memo->p, p)) {
+		walked[0] = memo->walked[0];
+		walked[1] = memo->walked[1];
+		memset(memo, 0, sizeof(*memo));
+		return 0;
+	}
+	for (int m = 0; m < 2; m++)
+		if ((error = iffa_paths__walk(&walked[m], g, p, m)) < 0) {
+			iffa_paths__walked_dispose(&walked[0]);
+			iffa_paths__walked_dispose(&walked[1]);
+			return error;
+		}
+	return 0;
+}
+
 
 /* ------------------------------------------------------------------ */
 /* Relay chains                                                        */
@@ -877,9 +915,10 @@ static int burst(const iffa_flowgraph *g, const igraph_integer_t *edges, size_t 
  * the chain's money may be the largest path; the chain is among the next. */
 #define RELAY_PATHS 4
 
-static int report_relays(iffa_findings *out, const iffa_flowgraph *g, const iffa_paths_params *p)
+static int report_relays(iffa_findings *out, const iffa_flowgraph *g, const iffa_paths_params *p,
+			 iffa_walk *shared)
 {
-	iffa_walk *w = NULL;
+	iffa_walk *w = shared, *own = NULL;
 	iffa_walk_paths found;
 	iffa_walk_limits lim;
 	iffa_routes rs;
@@ -894,7 +933,13 @@ static int report_relays(iffa_findings *out, const iffa_flowgraph *g, const iffa
 	memset(&src, 0, sizeof(src));
 	if (p->relay_min_hops == 0 || g->ne == 0)
 		return 0;
-	if ((error = iffa_walk__new(&w, g, IFFA_WALK_FORWARD, p->same_owner)) < 0)
+	/* The money walk's indexes serve (same mode and holders), without the
+	 * source money known from its first round. */
+	if (w)
+		error = iffa_walk__set_known(w, NULL);
+	else if ((error = iffa_walk__new(&own, g, IFFA_WALK_FORWARD, p->same_owner)) == 0)
+		w = own;
+	if (error < 0)
 		goto done;
 	for (igraph_integer_t e = 0; e < g->ne && !error; e++)
 		if (g->ekind[e] == IFFA_KIND_TRANSFER && g->eamount[e] >= p->relay_min_amount &&
@@ -909,6 +954,7 @@ static int report_relays(iffa_findings *out, const iffa_flowgraph *g, const iffa
 	lim.min_fraction = p->relay_min_retained;
 	lim.max_paths = RELAY_PATHS;
 	lim.max_expansions = p->max_expansions;
+	lim.workers = p->workers;
 	if ((error = iffa_walk__run(&found, w, src.v, src.n, &lim, NULL)) < 0 ||
 	    (error = iffa_routes__merge(&rs, w, &found)) < 0)
 		goto done;
@@ -976,7 +1022,7 @@ static int report_relays(iffa_findings *out, const iffa_flowgraph *g, const iffa
 done:
 	iffa_walk__paths_dispose(&found);
 	iffa_routes__dispose(&rs);
-	iffa_walk__free(w);
+	iffa_walk__free(own);
 	free(src.v);
 	free(order);
 	free(used);
@@ -986,6 +1032,12 @@ done:
 }
 
 int iffa_pass_paths(iffa_findings *out, const iffa_flowgraph *g, const iffa_paths_params *p)
+{
+	return iffa_paths__pass(out, g, p, NULL);
+}
+
+int iffa_paths__pass(iffa_findings *out, const iffa_flowgraph *g, const iffa_paths_params *p,
+		     iffa_paths__memo *memo)
 {
 	iffa_paths_params defaults = IFFA_PATHS_PARAMS_INIT;
 	iffa_paths__walked walked[2];
@@ -999,12 +1051,14 @@ int iffa_pass_paths(iffa_findings *out, const iffa_flowgraph *g, const iffa_path
 	memset(routes, 0, sizeof(routes));
 	if (!p)
 		p = &defaults;
+	if ((error = iffa_paths__check(p)) < 0 || (error = iffa_paths__walks(walked, g, p, NULL)) < 0)
+		goto done;
 	for (int m = 0; m < 2 && !error; m++) {
 		iffa_paths__walked *x = &walked[m];
-		if ((error = iffa_paths__walk(x, g, p, m)) < 0 || !x->w ||
-		    (error = iffa_routes__merge(&routes[m], x->w, &x->found)) < 0)
+		if (!x->w || (error = iffa_routes__merge(&routes[m], x->w, &x->found)) < 0)
 			continue;
-		iffa_walk__paths_dispose(&x->found);
+		if (!memo)
+			iffa_walk__paths_dispose(&x->found);
 		for (size_t i = 0; i < routes[m].n && !error; i++) {
 			const iffa_route *r = &routes[m].routes[i];
 			if (r->ncountries < 2)
@@ -1022,8 +1076,21 @@ int iffa_pass_paths(iffa_findings *out, const iffa_flowgraph *g, const iffa_path
 	}
 	if (!error)
 		error = report_corridors(out, all, nall, g, p);
+	for (int m = 0; m < 2; m++)
+		iffa_routes__dispose(&routes[m]);
+	if (!memo)
+		iffa_paths__walked_dispose(&walked[1]);
 	if (!error)
-		error = report_relays(out, g, p);
+		error = report_relays(out, g, p, walked[0].w);
+	if (!error && memo) {
+		iffa_paths__memo_dispose(memo);
+		memo->p = *p;
+		memo->walked[0] = walked[0];
+		memo->walked[1] = walked[1];
+		memo->valid = 1;
+		memset(walked, 0, sizeof(walked));
+	}
+done:
 	for (int m = 0; m < 2; m++) {
 		iffa_paths__walked_dispose(&walked[m]);
 		iffa_routes__dispose(&routes[m]);

@@ -31,6 +31,38 @@ int iffa_paths__walk(iffa_paths__walked *out, const iffa_flowgraph *g, const iff
 
 void iffa_paths__walked_dispose(iffa_paths__walked *x);
 
+/*
+ * The walks of one analysis run, kept by the paths pass for the
+ * intermediaries pass, which walks the same sources with the same rules
+ * (its walk_* parameters, equal to the paths pass's by default). A pass
+ * given a memo leaves its walks there (the paths pass) or takes them when
+ * they were walked with its parameters (the intermediaries pass), and
+ * walks anew otherwise. Owned by the caller of the passes.
+ */
+typedef struct {
+	int valid;
+	iffa_paths_params p;          /* the parameters the walks were made with */
+	iffa_paths__walked walked[2]; /* money, gold */
+} iffa_paths__memo;
+
+void iffa_paths__memo_dispose(iffa_paths__memo *m);
+
+/*
+ * The walks of both modes with parameters `p`: taken from `memo` when it
+ * holds walks made with the same walk parameters (the memo is emptied),
+ * walked otherwise. `memo` may be NULL.
+ */
+int iffa_paths__walks(iffa_paths__walked walked[2], const iffa_flowgraph *g,
+		      const iffa_paths_params *p, iffa_paths__memo *memo);
+
+/* iffa_pass_paths(), leaving its walks in `memo` when not NULL. */
+int iffa_paths__pass(iffa_findings *out, const iffa_flowgraph *g, const iffa_paths_params *p,
+		     iffa_paths__memo *memo);
+
+/* iffa_pass_intermediaries(), taking the paths pass's walks from `memo`. */
+int iffa_intermediaries__pass(iffa_findings *out, const iffa_flowgraph *g,
+			      const iffa_intermediaries_params *p, iffa_paths__memo *memo);
+
 /* Countries a route may name: two per hop at most. */
 #define IFFA_ROUTE_MAX_COUNTRIES IFFA_TRACE_MAX_COUNTRIES
 

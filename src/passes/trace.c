@@ -148,6 +148,7 @@ int iffa_paths_trace(iffa_trace_result *out, const iffa_flowgraph *g, int64_t ke
 
 	memset(out, 0, sizeof(*out));
 	memset(&found, 0, sizeof(found));
+	memset(&lim, 0, sizeof(lim));
 	if (!o)
 		o = &defaults;
 	if ((error = check_options(o)) < 0)

@@ -44,16 +44,23 @@
  * max_expansions candidate flows looked at, so the work per source is
  * bounded whatever the degrees: O(X log X) for X = max_expansions.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "graph/flowgraph.h"
 #include "passes/walk.h"
 
+/* 24 bytes: edges and holders are numbered below 2^32 (iffa_walk__new checks). */
 typedef struct {
 	int64_t lo, hi;          /* time keys of the edge's first and last flow */
-	igraph_integer_t e;
+	uint32_t e;
+	uint32_t other;          /* the holder at the edge's other end: read with the
+				    entry, not looked up through the graph */
 } entry;
 
 /* Flows of each holder, ordered by lo: off[h] .. off[h + 1]. */
@@ -201,7 +208,9 @@ static int flowlist_build(flowlist *f, const iffa_walk *w, int outgoing)
 			continue;
 		v = outgoing ? iffa_walk__from_vertex(w, e) : iffa_walk__to_vertex(w, e);
 		x = &f->ent[fill[w->hold[v]]++];
-		x->e = e;
+		x->e = (uint32_t)e;
+		x->other = (uint32_t)w->hold[outgoing ? iffa_walk__to_vertex(w, e)
+						      : iffa_walk__from_vertex(w, e)];
 		edge_keys(w, e, &x->lo, &x->hi);
 	}
 	for (size_t h = 0; h < nh; h++) {
@@ -326,6 +335,12 @@ int iffa_walk__new(iffa_walk **out, const iffa_flowgraph *g, iffa_walk_mode mode
 		return iffa_error_set(IFFA_ENOMEM, "out of memory");
 	w->g = g;
 	w->mode = mode;
+	if ((uint64_t)g->ne >= UINT32_MAX || (uint64_t)g->nv >= UINT32_MAX) {
+		free(w);
+		return iffa_error_set(IFFA_EINVAL, "walks index at most 2^32 - 1 edges and vertices; "
+				      "the flow graph has %lld edges and %lld vertices",
+				      (long long)g->ne, (long long)g->nv);
+	}
 	if ((error = holders(w, same_owner)) < 0 || (error = holder_vertices(w)) < 0 ||
 	    (error = flowlist_build(&w->out, w, 1)) < 0 ||
 	    (error = flowlist_build(&w->in, w, 0)) < 0) {
@@ -705,7 +720,7 @@ static int expand(walker *k, uint32_t depth)
 			k->st.expansions++;
 			if (x->hi < cur.lo)
 				continue;
-			other = w->hold[iffa_walk__to_vertex(w, x->e)];
+			other = x->other;
 			if ((error = grow((void **)&cv->c, &cv->cap, cv->n + 1, sizeof(*cv->c))) < 0)
 				break;
 			cv->c[cv->n].p = p;
@@ -871,40 +886,56 @@ static int keep_leaves(walker *k, iffa_walk_paths *out)
 	return error;
 }
 
-int iffa_walk__run(iffa_walk_paths *out, iffa_walk *w, const iffa_walk_source *sources,
-		   size_t nsources, const iffa_walk_limits *lim, iffa_walk_stats *stats)
+static void walker_dispose(walker *k, int depths)
 {
-	walker k;
-	int error = 0;
+	if (k->cands)
+		for (int d = 0; d < depths; d++)
+			free(k->cands[d].c);
+	if (k->groups)
+		for (int d = 0; d < depths; d++)
+			free(k->groups[d].g);
+	free(k->cands);
+	free(k->groups);
+	free(k->onpath);
+	free(k->gslot);
+	free(k->stack);
+	free(k->edges);
+	iffa_walk__paths_dispose(&k->leaves);
+}
 
-	if (lim->dwell < 0 || lim->grace < 0 || lim->max_hops < 1 || lim->max_hops > 32 || lim->max_paths < 1 ||
-	    lim->max_expansions < 1 || !(lim->min_amount >= 0) || !(lim->min_fraction >= 0) ||
-	    lim->min_fraction > 1)
-		return iffa_error_set(IFFA_EINVAL,
-				      "walk limits out of range: dwell %lld µs, grace %lld µs, max_hops %d (1..32), "
-				      "max_paths %zu, max_expansions %zu, min_amount %g, "
-				      "min_fraction %g (0..1)", (long long)lim->dwell,
-				      (long long)lim->grace, lim->max_hops,
-				      lim->max_paths, lim->max_expansions, lim->min_amount,
-				      lim->min_fraction);
-	memset(&k, 0, sizeof(k));
-	k.w = w;
-	k.lim = lim;
-	k.onpath = calloc(w->nh ? (size_t)w->nh : 1, 1);
-	k.gslot = malloc((w->nh ? (size_t)w->nh : 1) * sizeof(*k.gslot));
-	k.cands = calloc((size_t)lim->max_hops + 33, sizeof(*k.cands));
-	k.groups = calloc((size_t)lim->max_hops + 33, sizeof(*k.groups));
-	k.stack = calloc((size_t)lim->max_hops + 33, sizeof(*k.stack));
-	if (!k.onpath || !k.gslot || !k.cands || !k.groups || !k.stack) {
-		error = iffa_error_set(IFFA_ENOMEM, "out of memory");
-		goto done;
+static int walker_init(walker *k, iffa_walk *w, const iffa_walk_limits *lim)
+{
+	int depths = lim->max_hops + 33;
+
+	memset(k, 0, sizeof(*k));
+	k->w = w;
+	k->lim = lim;
+	k->onpath = calloc(w->nh ? (size_t)w->nh : 1, 1);
+	k->gslot = malloc((w->nh ? (size_t)w->nh : 1) * sizeof(*k->gslot));
+	k->cands = calloc((size_t)depths, sizeof(*k->cands));
+	k->groups = calloc((size_t)depths, sizeof(*k->groups));
+	k->stack = calloc((size_t)depths, sizeof(*k->stack));
+	if (!k->onpath || !k->gslot || !k->cands || !k->groups || !k->stack) {
+		walker_dispose(k, depths);
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
 	}
 	for (igraph_integer_t h = 0; h < w->nh; h++)
-		k.gslot[h] = NO_CAND;
-	for (size_t i = 0; i < nsources && !error; i++) {
+		k->gslot[h] = NO_CAND;
+	return 0;
+}
+
+/* Walk from sources[a .. b) (indexes kept in the paths) into out. */
+static int walk_sources(walker *k, const iffa_walk_source *sources, size_t a, size_t b,
+			iffa_walk_paths *out)
+{
+	iffa_walk *w = k->w;
+	const iffa_walk_limits *lim = k->lim;
+	int error = 0;
+
+	for (size_t i = a; i < b && !error; i++) {
 		igraph_integer_t e = sources[i].edge, from, to;
 		double amount = sources[i].amount;
-		iffa_walk_hop *h = &k.stack[0];
+		iffa_walk_hop *h = &k->stack[0];
 
 		if (e < 0 || e >= w->g->ne || !iffa_walk__edge_usable(w, e))
 			continue;
@@ -912,55 +943,214 @@ int iffa_walk__run(iffa_walk_paths *out, iffa_walk *w, const iffa_walk_source *s
 			amount = w->g->eamount[e];
 		from = w->hold[iffa_walk__from_vertex(w, e)];
 		to = w->hold[iffa_walk__to_vertex(w, e)];
-		k.source = i;
-		k.start = from;
-		k.floor = lim->min_fraction * amount;
-		if (k.floor < lim->min_amount)
-			k.floor = lim->min_amount;
-		if (amount < k.floor)
+		k->source = i;
+		k->start = from;
+		k->floor = lim->min_fraction * amount;
+		if (k->floor < lim->min_amount)
+			k->floor = lim->min_amount;
+		if (amount < k->floor)
 			continue;
-		k.budget = lim->max_expansions;
-		k.stopped = 0;
-		k.max_depth = (uint32_t)lim->max_hops;
+		k->budget = lim->max_expansions;
+		k->stopped = 0;
+		k->max_depth = (uint32_t)lim->max_hops;
 		if (sources[i].extra_hops > 0)
-			k.max_depth += (uint32_t)(sources[i].extra_hops < 32 ? sources[i].extra_hops : 32);
+			k->max_depth += (uint32_t)(sources[i].extra_hops < 32 ? sources[i].extra_hops : 32);
 		edge_keys(w, e, &h->lo, &h->hi);
 		h->holder = to;
 		h->carried = amount;
 		shares(h, w, lim->dwell);
-		if ((error = grow((void **)&k.edges, &k.capedges, 1, sizeof(*k.edges))) < 0)
+		if ((error = grow((void **)&k->edges, &k->capedges, 1, sizeof(*k->edges))) < 0)
 			break;
-		k.edges[0] = e;
-		k.nedges = 1;
+		k->edges[0] = e;
+		k->nedges = 1;
 		h->e0 = 0;
 		h->e1 = 1;
-		k.onpath[from] = k.onpath[to] = 1;
-		error = expand(&k, 1);
-		k.onpath[from] = k.onpath[to] = 0;
-		k.st.sources++;
-		k.st.truncated += k.stopped;
+		k->onpath[from] = k->onpath[to] = 1;
+		error = expand(k, 1);
+		k->onpath[from] = k->onpath[to] = 0;
+		k->st.sources++;
+		k->st.truncated += k->stopped;
 		if (!error)
-			error = keep_leaves(&k, out);
+			error = keep_leaves(k, out);
+	}
+	return error;
+}
+
+/* Append `in` to `out`, its hop and edge positions moved along. */
+static int append_paths(iffa_walk_paths *out, const iffa_walk_paths *in)
+{
+	int error;
+
+	if ((error = grow((void **)&out->paths, &out->cappaths, out->npaths + in->npaths,
+			  sizeof(*out->paths))) < 0 ||
+	    (error = grow((void **)&out->hops, &out->caphops, out->nhops + in->nhops,
+			  sizeof(*out->hops))) < 0 ||
+	    (error = grow((void **)&out->edges, &out->capedges, out->nedges + in->nedges,
+			  sizeof(*out->edges))) < 0)
+		return error;
+	for (size_t i = 0; i < in->npaths; i++) {
+		iffa_walk_path q = in->paths[i];
+		q.hop0 += out->nhops;
+		out->paths[out->npaths++] = q;
+	}
+	for (size_t i = 0; i < in->nhops; i++) {
+		iffa_walk_hop x = in->hops[i];
+		x.e0 += out->nedges;
+		x.e1 += out->nedges;
+		out->hops[out->nhops++] = x;
+	}
+	if (in->nedges)
+		memcpy(out->edges + out->nedges, in->edges, in->nedges * sizeof(*out->edges));
+	out->nedges += in->nedges;
+	return 0;
+}
+
+/*
+ * Several threads walk at once: the sources are cut into chunks, taken in
+ * turn by the workers, each chunk's paths kept apart and appended in chunk
+ * order at the end, so the result is the same whatever the number of
+ * workers and whichever finishes first. The walks only read the indexes
+ * and the graph's arrays (no igraph call: igraph is not thread-safe as
+ * Debian builds it); each worker has its own search state.
+ */
+typedef struct {
+	iffa_walk *w;
+	const iffa_walk_source *sources;
+	size_t nsources, chunk, nchunks;
+	const iffa_walk_limits *lim;
+	iffa_walk_paths *outs;  /* per chunk */
+	pthread_mutex_t lock;   /* guards next, failed, error, message and st */
+	size_t next;            /* next chunk to take */
+	int failed, error;
+	char message[512];
+	iffa_walk_stats st;
+} crew;
+
+static void crew_fail(crew *c, int error)
+{
+	pthread_mutex_lock(&c->lock);
+	if (!c->failed) {
+		c->failed = 1;
+		c->error = error;
+		snprintf(c->message, sizeof(c->message), "%s", iffa_error_last());
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void *crew_main(void *arg)
+{
+	crew *c = arg;
+	walker k;
+	int error, depths = c->lim->max_hops + 33;
+
+	if ((error = walker_init(&k, c->w, c->lim)) < 0) {
+		crew_fail(c, error);
+		return NULL;
+	}
+	for (;;) {
+		size_t i;
+		pthread_mutex_lock(&c->lock);
+		i = c->failed ? c->nchunks : c->next++;
+		pthread_mutex_unlock(&c->lock);
+		if (i >= c->nchunks)
+			break;
+		if ((error = walk_sources(&k, c->sources, i * c->chunk,
+					 (i + 1) * c->chunk < c->nsources ? (i + 1) * c->chunk
+									   : c->nsources,
+					 &c->outs[i])) < 0) {
+			crew_fail(c, error);
+			break;
+		}
+	}
+	pthread_mutex_lock(&c->lock);
+	c->st.sources += k.st.sources;
+	c->st.truncated += k.st.truncated;
+	c->st.expansions += k.st.expansions;
+	c->st.leaves += k.st.leaves;
+	pthread_mutex_unlock(&c->lock);
+	walker_dispose(&k, depths);
+	return NULL;
+}
+
+/* Workers: as asked, or the CPUs online; at most 8, and one per 256 sources at least. */
+static int workers(size_t nsources, int asked)
+{
+	long cpus = asked > 0 ? asked : sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = cpus < 1 ? 1 : cpus > 8 ? 8 : (size_t)cpus;
+
+	if (n > nsources / 256)
+		n = nsources / 256;
+	return n < 1 ? 1 : (int)n;
+}
+
+int iffa_walk__run(iffa_walk_paths *out, iffa_walk *w, const iffa_walk_source *sources,
+		   size_t nsources, const iffa_walk_limits *lim, iffa_walk_stats *stats)
+{
+	pthread_t threads[8];
+	int nthreads, started = 0, error = 0;
+	crew c;
+
+	if (lim->dwell < 0 || lim->grace < 0 || lim->max_hops < 1 || lim->max_hops > 32 || lim->max_paths < 1 ||
+	    lim->max_expansions < 1 || !(lim->min_amount >= 0) || !(lim->min_fraction >= 0) ||
+	    lim->min_fraction > 1 || lim->workers < 0 || lim->workers > 8)
+		return iffa_error_set(IFFA_EINVAL,
+				      "walk limits out of range: dwell %lld µs, grace %lld µs, max_hops %d (1..32), "
+				      "max_paths %zu, max_expansions %zu, min_amount %g, "
+				      "min_fraction %g (0..1), workers %d (0..8)", (long long)lim->dwell,
+				      (long long)lim->grace, lim->max_hops,
+				      lim->max_paths, lim->max_expansions, lim->min_amount,
+				      lim->min_fraction, lim->workers);
+	nthreads = workers(nsources, lim->workers);
+	if (nthreads == 1) {
+		walker k;
+		if ((error = walker_init(&k, w, lim)) < 0)
+			return error;
+		error = walk_sources(&k, sources, 0, nsources, out);
+		if (stats) {
+			stats->sources += k.st.sources;
+			stats->truncated += k.st.truncated;
+			stats->expansions += k.st.expansions;
+			stats->leaves += k.st.leaves;
+		}
+		walker_dispose(&k, lim->max_hops + 33);
+		return error;
+	}
+	memset(&c, 0, sizeof(c));
+	c.w = w;
+	c.sources = sources;
+	c.nsources = nsources;
+	c.lim = lim;
+	/* chunks small enough to even out the workers, large enough to be cheap */
+	c.chunk = nsources / ((size_t)nthreads * 32);
+	c.chunk = c.chunk < 16 ? 16 : c.chunk;
+	c.nchunks = (nsources + c.chunk - 1) / c.chunk;
+	if (!(c.outs = calloc(c.nchunks, sizeof(*c.outs))))
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	if (pthread_mutex_init(&c.lock, NULL) != 0) {
+		free(c.outs);
+		return iffa_error_set(IFFA_ERROR, "cannot start the walk workers");
+	}
+	for (; started < nthreads; started++)
+		if (pthread_create(&threads[started], NULL, crew_main, &c) != 0)
+			break;
+	if (started == 0)
+		crew_main(&c); /* no thread could start: walk here */
+	for (int t = 0; t < started; t++)
+		pthread_join(threads[t], NULL);
+	if (c.failed)
+		error = iffa_error_set(c.error, "%s", c.message);
+	for (size_t i = 0; i < c.nchunks; i++) {
+		if (!error)
+			error = append_paths(out, &c.outs[i]);
+		iffa_walk__paths_dispose(&c.outs[i]);
 	}
 	if (stats) {
-		stats->sources += k.st.sources;
-		stats->truncated += k.st.truncated;
-		stats->expansions += k.st.expansions;
-		stats->leaves += k.st.leaves;
+		stats->sources += c.st.sources;
+		stats->truncated += c.st.truncated;
+		stats->expansions += c.st.expansions;
+		stats->leaves += c.st.leaves;
 	}
-done:
-	if (k.cands)
-		for (int d = 0; d < lim->max_hops + 33; d++)
-			free(k.cands[d].c);
-	if (k.groups)
-		for (int d = 0; d < lim->max_hops + 33; d++)
-			free(k.groups[d].g);
-	free(k.cands);
-	free(k.groups);
-	free(k.onpath);
-	free(k.gslot);
-	free(k.stack);
-	free(k.edges);
-	iffa_walk__paths_dispose(&k.leaves);
+	pthread_mutex_destroy(&c.lock);
+	free(c.outs);
 	return error;
 }

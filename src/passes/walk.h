@@ -56,6 +56,8 @@ typedef struct {
 	double min_fraction;    /* share of the source amount it must still carry (0..1) */
 	size_t max_paths;       /* paths kept per source, the largest amounts (>= 1) */
 	size_t max_expansions;  /* flows looked at per source before giving up (>= 1) */
+	int workers;            /* threads walking at once; 0: one per CPU, at most 8.
+				   The paths are the same whatever the number. */
 } iffa_walk_limits;
 
 /** Where a walk starts: one edge, in the mode's orientation. */
