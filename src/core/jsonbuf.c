@@ -146,3 +146,29 @@ int iffa_jsonbuf__csv(iffa_jsonbuf *b, const char *s)
 			return error;
 	return iffa_jsonbuf__put(b, "\"", 1);
 }
+
+int iffa_jsonbuf__copyfield(iffa_jsonbuf *b, const char *s, size_t n)
+{
+	const char *run, *end;
+	int error;
+
+	if (!s)
+		return iffa_jsonbuf__put(b, "\\N", 2);
+	run = s;
+	end = s + n;
+	for (; s < end; s++) {
+		char esc[2] = {'\\', 0};
+		switch (*s) {
+		case '\\': esc[1] = '\\'; break;
+		case '\t': esc[1] = 't'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		default: continue;
+		}
+		if ((error = iffa_jsonbuf__put(b, run, (size_t)(s - run))) < 0 ||
+		    (error = iffa_jsonbuf__put(b, esc, 2)) < 0)
+			return error;
+		run = s + 1;
+	}
+	return iffa_jsonbuf__put(b, run, (size_t)(s - run));
+}

@@ -50,4 +50,11 @@ int iffa_jsonbuf__kv(iffa_jsonbuf *b, const char *key, const char *value);
  */
 int iffa_jsonbuf__csv(iffa_jsonbuf *b, const char *s);
 
+/**
+ * Append `n` bytes of `s` as one field of PostgreSQL's COPY text format
+ * (backslash, tab, newline and carriage return escaped), or `\N` (NULL)
+ * when `s` is NULL. @return 0 or IFFA_ENOMEM
+ */
+int iffa_jsonbuf__copyfield(iffa_jsonbuf *b, const char *s, size_t n);
+
 #endif

@@ -95,3 +95,43 @@ int iffa_db__exec(iffa_db *db, const char *what, const char *sql, int nparams,
 	PQclear(res);
 	return error;
 }
+
+int iffa_db__copy_begin(iffa_db *db, const char *what, const char *sql)
+{
+	PGresult *res = PQexec(db->conn, sql);
+	int error = 0;
+
+	if (PQresultStatus(res) != PGRES_COPY_IN)
+		error = iffa_db__fail(db, res, what);
+	PQclear(res);
+	return error;
+}
+
+int iffa_db__copy_put(iffa_db *db, const char *what, const char *data, size_t len)
+{
+	while (len > 0) {
+		int n = len > (1u << 30) ? 1 << 30 : (int)len;
+		if (PQputCopyData(db->conn, data, n) != 1)
+			return iffa_db__fail(db, NULL, what);
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int iffa_db__copy_end(iffa_db *db, const char *what, const char *abort_reason)
+{
+	PGresult *res;
+	int error = 0;
+
+	if (PQputCopyEnd(db->conn, abort_reason) != 1)
+		error = iffa_db__fail(db, NULL, what);
+	while ((res = PQgetResult(db->conn)) != NULL) {
+		if (!abort_reason && !error && PQresultStatus(res) != PGRES_COMMAND_OK)
+			error = iffa_db__fail(db, res, what);
+		PQclear(res);
+	}
+	if (abort_reason && !error)
+		error = iffa_error_set(IFFA_EDB, "%s: stopped (%s)", what, abort_reason);
+	return error;
+}

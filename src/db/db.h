@@ -42,4 +42,16 @@ int iffa_db__query(PGresult **out, iffa_db *db, const char *what,
 /** Record the server's error for `res` (may be NULL) as the last error. */
 int iffa_db__fail(iffa_db *db, const PGresult *res, const char *what);
 
+/*
+ * COPY ... FROM STDIN, for writing many rows in one statement: start it
+ * with a fixed statement (no user data in `sql`: the rows carry it), send
+ * the rows' bytes in blocks, end it. On any failure end it with an
+ * `abort_reason` so that the server drops what it received; the
+ * statement's effects are then none. `what` names the step for errors.
+ * @return 0 or IFFA_EDB
+ */
+int iffa_db__copy_begin(iffa_db *db, const char *what, const char *sql);
+int iffa_db__copy_put(iffa_db *db, const char *what, const char *data, size_t len);
+int iffa_db__copy_end(iffa_db *db, const char *what, const char *abort_reason);
+
 #endif
