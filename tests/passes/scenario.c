@@ -12,7 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "iffa/analyse.h"
 #include "iffa/passes.h"
+#include "graph/flowgraph.h"
+#include "passes/paths.h"
 #include "support/testdb.h"
 
 static char dir[256];
@@ -142,6 +145,116 @@ Test(passes_scenario, flagged_accounts_are_planted_ones, .fini = cleanup, .timeo
 	free(ransom);
 	free(gold);
 	iffa_findings_free(f);
+	iffa_flowgraph_free(g);
+	iffa_db_free(db);
+}
+
+/* Findings equal one by one: pass, kind, subject, score, reason, evidence and members. */
+static void assert_same_findings(const iffa_findings *a, const iffa_findings *b, const char *what)
+{
+	cr_assert_eq(iffa_findings_count(a), iffa_findings_count(b), "%s: %zu against %zu findings",
+		     what, iffa_findings_count(a), iffa_findings_count(b));
+	for (size_t i = 0; i < iffa_findings_count(a); i++) {
+		const iffa_finding *x = iffa_findings_get(a, i), *y = iffa_findings_get(b, i);
+		cr_assert_str_eq(x->pass, y->pass, "%s: finding %zu", what, i);
+		cr_assert_str_eq(x->kind, y->kind, "%s: finding %zu", what, i);
+		cr_assert_str_eq(x->reason, y->reason, "%s: finding %zu", what, i);
+		cr_assert_eq(x->subject_type, y->subject_type, "%s: finding %zu", what, i);
+		cr_assert_eq(x->subject, y->subject, "%s: finding %zu", what, i);
+		cr_assert(x->score == y->score, "%s: finding %zu: score %.17g against %.17g", what, i,
+			  x->score, y->score);
+		cr_assert_eq(x->nevidence, y->nevidence, "%s: finding %zu", what, i);
+		cr_assert_eq(x->nmembers, y->nmembers, "%s: finding %zu", what, i);
+		cr_assert_arr_eq(x->evidence, y->evidence, x->nevidence * sizeof(*x->evidence),
+				 "%s: finding %zu", what, i);
+		cr_assert_arr_eq(x->members, y->members, x->nmembers * sizeof(*x->members),
+				 "%s: finding %zu", what, i);
+	}
+}
+
+/*
+ * The walks run on several threads and the intermediaries pass takes the
+ * paths pass's walks within an analysis: neither may change a finding. One
+ * thread against four (more than this machine's cores, so that chunks
+ * finish out of order), and the two passes run alone against the same two
+ * run as one analysis.
+ */
+Test(passes_scenario, threads_and_shared_walks_change_no_finding, .fini = cleanup, .timeout = 300)
+{
+	char ci[128];
+	iffa_db *db;
+	iffa_flowgraph *g = NULL;
+	iffa_findings *one = NULL, *four = NULL, *run = NULL;
+	iffa_paths_params p = IFFA_PATHS_PARAMS_INIT;
+	iffa_intermediaries_params ip = IFFA_INTERMEDIARIES_PARAMS_INIT;
+	iffa_analysis *a = NULL;
+
+	iffa_init();
+	testdb_fresh(ci, sizeof(ci), "t_passes_threads", 1);
+	db = testdb_connect(ci);
+	generate_and_load(db, 23, 20000);
+	cr_assert_eq(iffa_ingest(&g, db, NULL), 0, "%s", iffa_error_last());
+	cr_assert_eq(iffa_findings_new(&one), 0);
+	cr_assert_eq(iffa_findings_new(&four), 0);
+	cr_assert_eq(iffa_findings_new(&run), 0);
+
+	p.workers = ip.walk.workers = 1;
+	cr_assert_eq(iffa_pass_paths(one, g, &p), 0, "%s", iffa_error_last());
+	cr_assert_eq(iffa_pass_intermediaries(one, g, &ip), 0, "%s", iffa_error_last());
+	cr_assert_gt(iffa_findings_count(one), 20, "%zu findings", iffa_findings_count(one));
+	p.workers = ip.walk.workers = 4;
+	cr_assert_eq(iffa_pass_paths(four, g, &p), 0, "%s", iffa_error_last());
+	cr_assert_eq(iffa_pass_intermediaries(four, g, &ip), 0, "%s", iffa_error_last());
+	assert_same_findings(one, four, "1 against 4 workers");
+
+	/* The walks themselves, from every transfer: the same paths in the same order. */
+	{
+		iffa_walk *w = NULL;
+		iffa_walk_limits lim;
+		iffa_walk_paths pw[2];
+		iffa_walk_source *src = calloc((size_t)iffa_flowgraph_edge_count(g), sizeof(*src));
+		size_t ns = 0;
+
+		cr_assert_not_null(src);
+		memset(pw, 0, sizeof(pw));
+		cr_assert_eq(iffa_walk__new(&w, g, IFFA_WALK_FORWARD, 1), 0, "%s", iffa_error_last());
+		for (igraph_integer_t e = 0; e < iffa_flowgraph_edge_count(g); e++)
+			if (g->ekind[e] == IFFA_KIND_TRANSFER)
+				src[ns++] = (iffa_walk_source){e, g->eamount[e], 0, 0};
+		cr_assert_gt(ns, 4096, "%zu sources", ns);
+		iffa_paths__limits(&lim, &p);
+		for (int k = 0; k < 2; k++) {
+			lim.workers = k ? 4 : 1;
+			cr_assert_eq(iffa_walk__run(&pw[k], w, src, ns, &lim, NULL), 0, "%s",
+				     iffa_error_last());
+		}
+		cr_assert_gt(pw[0].npaths, 1000, "%zu paths", pw[0].npaths);
+		cr_assert_eq(pw[0].npaths, pw[1].npaths);
+		cr_assert_eq(pw[0].nhops, pw[1].nhops);
+		cr_assert_eq(pw[0].nedges, pw[1].nedges);
+		for (size_t i = 0; i < pw[0].npaths; i++) {
+			const iffa_walk_path *x = &pw[0].paths[i], *y = &pw[1].paths[i];
+			cr_assert(x->source == y->source && x->start == y->start &&
+				  x->amount == y->amount && x->nhops == y->nhops && x->hop0 == y->hop0,
+				  "path %zu", i);
+		}
+		cr_assert_arr_eq(pw[0].hops, pw[1].hops, pw[0].nhops * sizeof(*pw[0].hops));
+		cr_assert_arr_eq(pw[0].edges, pw[1].edges, pw[0].nedges * sizeof(*pw[0].edges));
+		iffa_walk__paths_dispose(&pw[0]);
+		iffa_walk__paths_dispose(&pw[1]);
+		iffa_walk__free(w);
+		free(src);
+	}
+
+	cr_assert_eq(iffa_analysis_new(&a), 0);
+	cr_assert_eq(iffa_analysis_select(a, "paths,intermediaries"), 0, "%s", iffa_error_last());
+	cr_assert_eq(iffa_analysis_run_passes(run, a, g, db, NULL), 0, "%s", iffa_error_last());
+	assert_same_findings(one, run, "passes alone against one analysis");
+
+	iffa_analysis_free(a);
+	iffa_findings_free(one);
+	iffa_findings_free(four);
+	iffa_findings_free(run);
 	iffa_flowgraph_free(g);
 	iffa_db_free(db);
 }
