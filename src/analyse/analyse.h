@@ -68,15 +68,19 @@ typedef struct {
 	const void *defaults;         /* a struct filled by its _PARAMS_INIT */
 	const iffa_param_spec *params;
 	size_t nparams;
+	int beside;                   /* calls no igraph function and reads no table: may
+				         run on a thread of its own beside the others
+				         (analyse.overlap) */
 } iffa_pass_spec;
 
 /* The analysis's own parameters (pass "analyse", never run). */
 typedef struct {
 	uint64_t seed;       /* run seed; recorded in analysis_run.seed */
 	int keep_parallel;   /* ingest one edge per flow */
+	int overlap;         /* passes marked `beside` run on a thread of their own */
 } iffa_analyse_params;
 
-#define IFFA_ANALYSE_PARAMS_INIT {1, 0}
+#define IFFA_ANALYSE_PARAMS_INIT {1, 0, 1}
 
 /* The pass table: row 0 is "analyse", then the passes in running order. */
 extern const iffa_pass_spec iffa_analyse__passes[];
@@ -93,6 +97,9 @@ const iffa_analyse_params *iffa_analyse__own(const iffa_analysis *a);
 
 /* The values a pass would run with: seeds not set follow analyse.seed. */
 void iffa_analyse__effective(void *out, const iffa_analysis *a, size_t pass);
+
+/* Move every finding of `src` to the end of `dst`, in order; `src` is left empty. */
+int iffa_findings__append(iffa_findings *dst, iffa_findings *src);
 
 /* Store the findings of run `run` (inside the caller's transaction). */
 int iffa_analyse__store(iffa_db *db, int64_t run, const iffa_findings *f, const iffa_flowgraph *g);

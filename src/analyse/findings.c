@@ -10,6 +10,7 @@
 
 #include "iffa/common.h"
 #include "iffa/findings.h"
+#include "analyse/analyse.h"
 
 struct iffa_findings {
 	iffa_finding *items;
@@ -201,4 +202,22 @@ int iffa_finding_write_text(const iffa_finding *fd, const iffa_flowgraph *g, siz
 	if (fd->nevidence > max_evidence)
 		fprintf(to, "    ... and %zu more edges\n", fd->nevidence - max_evidence);
 	return ferror(to) ? iffa_error_set(IFFA_EIO, "writing a finding failed") : 0;
+}
+
+int iffa_findings__append(iffa_findings *dst, iffa_findings *src)
+{
+	if (src->n == 0)
+		return 0;
+	if (dst->n + src->n > dst->cap) {
+		size_t cap = dst->n + src->n;
+		iffa_finding *items = realloc(dst->items, cap * sizeof(*items));
+		if (!items)
+			return iffa_error_set(IFFA_ENOMEM, "out of memory");
+		dst->items = items;
+		dst->cap = cap;
+	}
+	memcpy(dst->items + dst->n, src->items, src->n * sizeof(*src->items));
+	dst->n += src->n;
+	src->n = 0;
+	return 0;
 }

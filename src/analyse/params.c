@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -551,45 +553,133 @@ int iffa_analysis_run_passes(iffa_findings *out, const iffa_analysis *a, const i
 	return iffa_analyse__run_passes(out, a, g, db, progress, NULL, NULL);
 }
 
+/* One pass with its effective parameters, timed; its findings go to `out`. */
+static int run_one(iffa_findings *out, const iffa_analysis *a, size_t i, const iffa_flowgraph *g,
+		   const iffa_pass_env *env, FILE *progress, double *seconds, size_t *counts)
+{
+	const iffa_pass_spec *ps = &iffa_analyse__passes[i];
+	_Alignas(max_align_t) unsigned char eff[512];
+	size_t before = iffa_findings_count(out);
+	double t0 = now_seconds();
+	int error;
+
+	if (ps->size > sizeof(eff))
+		return iffa_error_set(IFFA_ERROR, "parameters of %s too large", ps->name);
+	iffa_analyse__effective(eff, a, i);
+	if ((error = ps->run(out, g, env, eff)) < 0) {
+		char msg[512];
+		snprintf(msg, sizeof(msg), "%s", iffa_error_last());
+		return iffa_error_set(error, "pass %s: %s", ps->name, msg);
+	}
+	if (seconds)
+		seconds[i] = now_seconds() - t0;
+	if (counts)
+		counts[i] = iffa_findings_count(out) - before;
+	if (progress)
+		fprintf(progress, "iffa: pass %s: %zu findings in %.3f s\n", ps->name,
+			iffa_findings_count(out) - before, now_seconds() - t0);
+	return 0;
+}
+
+/*
+ * With analyse.overlap, the passes marked `beside` (the paths pass: pure
+ * C over the graph's arrays, no igraph call, no table read) run on a
+ * thread of their own from the start, into findings of their own, while
+ * this thread runs the passes before them in the table; the thread is
+ * joined before the first pass after them, and their findings appended
+ * there, so the findings come out in table order as without overlap.
+ * igraph is only ever called from this thread.
+ */
+typedef struct {
+	const iffa_analysis *a;
+	const iffa_flowgraph *g;
+	iffa_pass_env env;        /* no connection */
+	FILE *progress;
+	double *seconds;
+	size_t *counts;
+	iffa_findings *out;
+	size_t first, last;       /* the beside passes run: table rows first .. last */
+	int error;
+	char message[512];
+} beside_run;
+
+static void *beside_main(void *arg)
+{
+	beside_run *b = arg;
+
+	for (size_t i = b->first; i <= b->last && !b->error; i++)
+		if (b->a->selected[i] && iffa_analyse__passes[i].beside)
+			b->error = run_one(b->out, b->a, i, b->g, &b->env, b->progress, b->seconds,
+					   b->counts);
+	if (b->error)
+		snprintf(b->message, sizeof(b->message), "%s", iffa_error_last());
+	return NULL;
+}
+
 int iffa_analyse__run_passes(iffa_findings *out, const iffa_analysis *a, const iffa_flowgraph *g,
 			     iffa_db *db, FILE *progress, double *seconds, size_t *counts)
 {
 	iffa_paths__memo walks;
 	iffa_pass_env env = {db, &walks};
-	int error = 0;
+	beside_run b;
+	pthread_t thread;
+	int running = 0, error = 0;
 
 	memset(&walks, 0, sizeof(walks));
+	memset(&b, 0, sizeof(b));
 	/* The paths pass keeps its walks only for an intermediaries pass to come. */
 	env.walks = NULL;
 	for (size_t i = 1; i < iffa_analyse__npasses; i++)
 		if (a->selected[i] && strcmp(iffa_analyse__passes[i].name, "intermediaries") == 0)
 			env.walks = &walks;
+	if (iffa_analyse__own(a)->overlap) {
+		b.first = SIZE_MAX;
+		for (size_t i = 1; i < iffa_analyse__npasses; i++)
+			if (a->selected[i] && iffa_analyse__passes[i].beside) {
+				b.first = b.first == SIZE_MAX ? i : b.first;
+				b.last = i;
+			}
+		if (b.first != SIZE_MAX && (error = iffa_findings_new(&b.out)) == 0) {
+			b.a = a;
+			b.g = g;
+			b.env.walks = env.walks;
+			b.progress = progress;
+			b.seconds = seconds;
+			b.counts = counts;
+			running = pthread_create(&thread, NULL, beside_main, &b) == 0;
+			if (!running) { /* no thread: each pass in its turn */
+				iffa_findings_free(b.out);
+				b.out = NULL;
+			}
+		}
+	}
 	for (size_t i = 1; i < iffa_analyse__npasses && !error; i++) {
-		const iffa_pass_spec *ps = &iffa_analyse__passes[i];
-		_Alignas(max_align_t) unsigned char eff[512];
-		size_t before = iffa_findings_count(out);
-		double t0 = now_seconds();
-
 		if (!a->selected[i])
 			continue;
-		if (ps->size > sizeof(eff)) {
-			error = iffa_error_set(IFFA_ERROR, "parameters of %s too large", ps->name);
-			break;
+		if (b.out && i > b.last) {
+			pthread_join(thread, NULL);
+			running = 0;
+			if (b.error) {
+				error = iffa_error_set(b.error, "%s", b.message);
+				break;
+			}
+			if ((error = iffa_findings__append(out, b.out)) < 0)
+				break;
+			iffa_findings_free(b.out);
+			b.out = NULL;
 		}
-		iffa_analyse__effective(eff, a, i);
-		if ((error = ps->run(out, g, &env, eff)) < 0) {
-			char msg[512];
-			snprintf(msg, sizeof(msg), "%s", iffa_error_last());
-			error = iffa_error_set(error, "pass %s: %s", ps->name, msg);
-			break;
-		}
-		if (seconds)
-			seconds[i] = now_seconds() - t0;
-		if (counts)
-			counts[i] = iffa_findings_count(out) - before;
-		if (progress)
-			fprintf(progress, "iffa: pass %s: %zu findings in %.3f s\n", ps->name,
-				iffa_findings_count(out) - before, now_seconds() - t0);
+		if (b.out && iffa_analyse__passes[i].beside)
+			continue;
+		error = run_one(out, a, i, g, &env, progress, seconds, counts);
+	}
+	if (running)
+		pthread_join(thread, NULL);
+	if (b.out) {
+		if (!error && b.error)
+			error = iffa_error_set(b.error, "%s", b.message);
+		if (!error)
+			error = iffa_findings__append(out, b.out);
+		iffa_findings_free(b.out);
 	}
 	iffa_paths__memo_dispose(&walks);
 	return error;

@@ -38,7 +38,11 @@
 	}
 
 #define IFFA_PASS_ROW(name, type, defaults, rows)                                       \
-	{#name, run_##name, sizeof(type), &(defaults), rows, sizeof(rows) / sizeof(rows[0])}
+	{#name, run_##name, sizeof(type), &(defaults), rows, sizeof(rows) / sizeof(rows[0]), 0}
+
+/* A pass that calls no igraph function and reads no table (analyse.overlap). */
+#define IFFA_PASS_ROW_BESIDE(name, type, defaults, rows)                                \
+	{#name, run_##name, sizeof(type), &(defaults), rows, sizeof(rows) / sizeof(rows[0]), 1}
 
 #define F(type, field) offsetof(type, field)
 
@@ -50,6 +54,9 @@ static const iffa_param_spec analyse_rows[] = {
 	 "seed of the run; every randomised pass's seed follows it unless set"},
 	{"analyse.keep_parallel", IFFA_PARAM_BOOL, F(iffa_analyse_params, keep_parallel), 0, 1, NULL,
 	 "read one edge per flow instead of merging parallel flows"},
+	{"analyse.overlap", IFFA_PARAM_BOOL, F(iffa_analyse_params, overlap), 0, 1, NULL,
+	 "the paths pass runs on threads of its own beside the passes before it (faster "
+	 "on several cores, more memory at once; the findings are the same)"},
 };
 
 /* ---- clusters -------------------------------------------------------------- */
@@ -270,12 +277,12 @@ static const iffa_param_spec intermediaries_rows[] = {
 
 const iffa_pass_spec iffa_analyse__passes[] = {
 	{"analyse", NULL, sizeof(iffa_analyse_params), &analyse_defaults, analyse_rows,
-	 sizeof(analyse_rows) / sizeof(analyse_rows[0])},
+	 sizeof(analyse_rows) / sizeof(analyse_rows[0]), 0},
 	IFFA_PASS_ROW(clusters, iffa_clusters_params, clusters_defaults, clusters_rows),
 	IFFA_PASS_ROW(exposure, iffa_exposure_params, exposure_defaults, exposure_rows),
 	IFFA_PASS_ROW(typologies, iffa_typologies_params, typologies_defaults, typologies_rows),
 	IFFA_PASS_ROW(gold, iffa_gold_params, gold_defaults, gold_rows),
-	IFFA_PASS_ROW(paths, iffa_paths_params, paths_defaults, paths_rows),
+	IFFA_PASS_ROW_BESIDE(paths, iffa_paths_params, paths_defaults, paths_rows),
 	IFFA_PASS_ROW(intermediaries, iffa_intermediaries_params, intermediaries_defaults,
 		      intermediaries_rows),
 };

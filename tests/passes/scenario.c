@@ -251,6 +251,24 @@ Test(passes_scenario, threads_and_shared_walks_change_no_finding, .fini = cleanu
 	cr_assert_eq(iffa_analysis_run_passes(run, a, g, db, NULL), 0, "%s", iffa_error_last());
 	assert_same_findings(one, run, "passes alone against one analysis");
 
+	/* The paths pass beside the passes before it, or each pass in its turn. */
+	{
+		iffa_findings *f[2] = {NULL, NULL};
+		for (int k = 0; k < 2; k++) {
+			cr_assert_eq(iffa_findings_new(&f[k]), 0);
+			cr_assert_eq(iffa_analysis_select(a, "clusters,typologies,gold,paths,"
+							  "intermediaries"), 0);
+			cr_assert_eq(iffa_analysis_set(a, "analyse.overlap", k ? "true" : "false"), 0,
+				     "%s", iffa_error_last());
+			cr_assert_eq(iffa_analysis_run_passes(f[k], a, g, db, NULL), 0, "%s",
+				     iffa_error_last());
+		}
+		cr_assert_gt(iffa_findings_count(f[0]), iffa_findings_count(one));
+		assert_same_findings(f[0], f[1], "passes in turn against paths beside");
+		iffa_findings_free(f[0]);
+		iffa_findings_free(f[1]);
+	}
+
 	iffa_analysis_free(a);
 	iffa_findings_free(one);
 	iffa_findings_free(four);
