@@ -608,3 +608,195 @@ Test(ingest_db, a_server_error_comes_back_with_its_sqlstate)
 	cr_assert_eq(PQtransactionStatus(iffa_db_conn(db)), PQTRANS_IDLE);
 	iffa_db_free(db);
 }
+
+/*
+ * What the vertices and aliases must be, by the definition in SQL (joins,
+ * anti join, ORDER BY of the keys): key, kind, country, party, armed,
+ * designated, affected; and alias key -> vertex key.
+ */
+#define REF_PARTY_FLAGS                                                                   \
+	"WITH pf AS (SELECT p.id, p.kind, p.country, p.kind = 'armed_group' AS armed,"    \
+	" d.party_id IS NOT NULL AS designated, z.country IS NOT NULL AS affected"        \
+	" FROM party p"                                                                   \
+	" LEFT JOIN (SELECT DISTINCT party_id FROM designation) d ON d.party_id = p.id"   \
+	" LEFT JOIN affected_zone z ON z.country = p.country AND z.region = p.region) "
+
+static const char *const ref_vertices_sql[2] = {
+	REF_PARTY_FLAGS
+	"SELECT 2 * a.id, a.kind, a.country, a.party_id, coalesce(pf.armed, false),"
+	" coalesce(pf.designated, false), coalesce(pf.affected, false)"
+	" FROM account a LEFT JOIN pf ON pf.id = a.party_id"
+	" UNION ALL "
+	"SELECT 2 * pf.id + 1, pf.kind, pf.country, pf.id, pf.armed, pf.designated, pf.affected"
+	" FROM pf WHERE NOT EXISTS (SELECT 1 FROM account a WHERE a.party_id = pf.id)"
+	" ORDER BY 1",
+	REF_PARTY_FLAGS
+	"SELECT 2 * pf.id + 1, pf.kind, coalesce(pf.country, (SELECT a.country FROM account a"
+	" WHERE a.party_id = pf.id ORDER BY a.id LIMIT 1)), pf.id, pf.armed, pf.designated,"
+	" pf.affected FROM pf"
+	" UNION ALL "
+	"SELECT 2 * a.id, a.kind, a.country, NULL::bigint, false, false, false"
+	" FROM account a WHERE a.party_id IS NULL"
+	" ORDER BY 1"};
+
+static const char *const ref_aliases_sql[2] = {
+	"SELECT 2 * party_id + 1, 2 * min(id) FROM account WHERE party_id IS NOT NULL"
+	" GROUP BY party_id ORDER BY 1",
+	"SELECT 2 * id, 2 * party_id + 1 FROM account WHERE party_id IS NOT NULL ORDER BY 1"};
+
+static void assert_vertices_as_defined(iffa_db *db, const iffa_flowgraph *g, int party_level)
+{
+	PGresult *res = PQexec(iffa_db_conn(db), ref_vertices_sql[party_level]);
+	int n;
+
+	cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s", PQerrorMessage(iffa_db_conn(db)));
+	n = PQntuples(res);
+	cr_assert_eq(iffa_flowgraph_vertex_count(g), n);
+	for (int i = 0; i < n; i++) {
+		int64_t key = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+		const char *kind = key & 1 ? iffa_party_kind_name(iffa_flowgraph_vertex_kind(g, i))
+					   : iffa_account_kind_name(iffa_flowgraph_vertex_kind(g, i));
+		unsigned flags = (*PQgetvalue(res, i, 4) == 't' ? IFFA_VERTEX_ARMED_GROUP : 0) |
+				 (*PQgetvalue(res, i, 5) == 't' ? IFFA_VERTEX_DESIGNATED : 0) |
+				 (*PQgetvalue(res, i, 6) == 't' ? IFFA_VERTEX_AFFECTED_ZONE : 0);
+
+		cr_assert_eq(iffa_flowgraph_vertex_key(g, i), key, "vertex %d", i);
+		cr_assert_str_eq(kind, PQgetvalue(res, i, 1), "vertex %d", i);
+		cr_assert_str_eq(iffa_flowgraph_vertex_country(g, i), PQgetvalue(res, i, 2),
+				 "vertex %d", i);
+		cr_assert_eq(iffa_flowgraph_vertex_party(g, i),
+			     PQgetisnull(res, i, 3) ? -1 : strtoll(PQgetvalue(res, i, 3), NULL, 10),
+			     "vertex %d", i);
+		cr_assert_eq(iffa_flowgraph_vertex_flags(g, i) & ~(unsigned)IFFA_VERTEX_PRIMARY, flags,
+			     "vertex %d", i);
+	}
+	PQclear(res);
+	res = PQexec(iffa_db_conn(db), ref_aliases_sql[party_level]);
+	cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s", PQerrorMessage(iffa_db_conn(db)));
+	for (int v = 0; v < iffa_flowgraph_vertex_count(g); v++) {
+		int primary = 0;
+
+		for (int i = 0; i < PQntuples(res) && !party_level; i++)
+			primary |= strtoll(PQgetvalue(res, i, 1), NULL, 10) ==
+				   iffa_flowgraph_vertex_key(g, v);
+		cr_assert_eq(!!(iffa_flowgraph_vertex_flags(g, v) & IFFA_VERTEX_PRIMARY), primary,
+			     "vertex %d", v);
+	}
+	for (int i = 0; i < PQntuples(res); i++)
+		cr_assert_eq(vertex(g, strtoll(PQgetvalue(res, i, 0), NULL, 10)),
+			     vertex(g, strtoll(PQgetvalue(res, i, 1), NULL, 10)), "alias %s",
+			     PQgetvalue(res, i, 0));
+	PQclear(res);
+}
+
+Test(ingest_db, vertices_and_aliases_follow_the_keys_at_both_levels)
+{
+	iffa_db *db = fixture_fresh("t_ingest_vertex_order");
+	iffa_ingest_options o = IFFA_INGEST_OPTIONS_INIT;
+	iffa_flowgraph *g;
+	igraph_integer_t v;
+
+	/*
+	 * Rows the heap does not give in id order: party 40 (no country) before
+	 * 35 (armed, designated twice, in a zone, no account), 33 (in the zone,
+	 * owns 105) and 34 (a region but no country, no account); account 130
+	 * before 120 (both party 40's), 110 (no owner) before 105; a designation
+	 * of no party; and updated rows, which move to the heap's end.
+	 */
+	fixture_exec(db, "INSERT INTO affected_zone (country, region) VALUES ('BF', 'Sahel');"
+			 "INSERT INTO party (id, ref, kind, name, country, region, supplier, source)"
+			 " VALUES (40, 'P40', 'company', 'forty', NULL, NULL, 'ML', 'test'),"
+			 " (35, 'P35', 'armed_group', 'thirty-five', 'BF', 'Sahel', 'ML', 'test'),"
+			 " (33, 'P33', 'collector', 'thirty-three', 'BF', 'Sahel', 'ML', 'test'),"
+			 " (34, 'P34', 'village', 'thirty-four', NULL, 'Sahel', 'ML', 'test');"
+			 "INSERT INTO designation (list_name, reference, entry_kind, name, party_id, source)"
+			 " VALUES ('UN', 'QDe.35', 'entity', 'thirty-five', 35, 'test'),"
+			 " ('EU', 'EU.35', 'entity', 'thirty-five', 35, 'test'),"
+			 " ('EU', 'EU.X', 'entity', 'nobody', NULL, 'test');"
+			 "INSERT INTO account (id, ref, party_id, kind, country, supplier, source) VALUES"
+			 " (130, 'A130', 40, 'crypto', 'GN', 'ML', 'test'),"
+			 " (120, 'A120', 40, 'cash', 'SN', 'ML', 'test'),"
+			 " (110, 'A110', NULL, 'hawala', 'BF', 'ML', 'test'),"
+			 " (105, 'A105', 33, 'mobile_money', 'BF', 'ML', 'test');"
+			 "UPDATE party SET name = 'renamed' WHERE id IN (2, 4, 26);"
+			 "UPDATE account SET ref = ref || 'x' WHERE id IN (1, 3, 80);");
+	g = fixture_ingest(db, &o);
+	assert_vertices_as_defined(db, g, 0);
+	cr_assert_eq(iffa_flowgraph_vertex_count(g), 105 + 4 + 2); /* + 4 accounts, 34 and 35 */
+	/* Party 40's lowest account is its primary one, whatever the heap order. */
+	v = vertex(g, IFFA_KEY_ACCOUNT(120));
+	cr_assert_eq(vertex(g, IFFA_KEY_PARTY(40)), v);
+	cr_assert_eq(iffa_flowgraph_vertex_flags(g, v), IFFA_VERTEX_PRIMARY);
+	cr_assert_eq(iffa_flowgraph_vertex_flags(g, vertex(g, IFFA_KEY_ACCOUNT(130))), 0);
+	v = vertex(g, IFFA_KEY_PARTY(35));
+	cr_assert_eq(iffa_flowgraph_vertex_is_party(g, v), 1);
+	cr_assert_eq(iffa_flowgraph_vertex_flags(g, v), IFFA_VERTEX_ARMED_GROUP |
+			     IFFA_VERTEX_DESIGNATED | IFFA_VERTEX_AFFECTED_ZONE);
+	cr_assert_eq(iffa_flowgraph_vertex_flags(g, vertex(g, IFFA_KEY_ACCOUNT(105))),
+		     IFFA_VERTEX_AFFECTED_ZONE | IFFA_VERTEX_PRIMARY);
+	/* No country and no account: unknown. A region alone is no zone. */
+	v = vertex(g, IFFA_KEY_PARTY(34));
+	cr_assert_str_eq(iffa_flowgraph_vertex_country(g, v), "");
+	cr_assert_eq(iffa_flowgraph_vertex_flags(g, v), 0);
+	cr_assert_eq(iffa_flowgraph_vertex_party(g, vertex(g, IFFA_KEY_ACCOUNT(110))), -1);
+	for (v = 1; v < iffa_flowgraph_vertex_count(g); v++)
+		cr_assert_lt(iffa_flowgraph_vertex_key(g, v - 1), iffa_flowgraph_vertex_key(g, v));
+	iffa_flowgraph_free(g);
+
+	o.level = IFFA_LEVEL_PARTY;
+	g = fixture_ingest(db, &o);
+	assert_vertices_as_defined(db, g, 1);
+	cr_assert_eq(iffa_flowgraph_vertex_count(g), 30 + 4 + 25 + 1); /* + 110 */
+	/* Party 40 has no country: its lowest account's (120, SN), not its first read (130). */
+	cr_assert_str_eq(iffa_flowgraph_vertex_country(g, vertex(g, IFFA_KEY_PARTY(40))), "SN");
+	cr_assert_eq(vertex(g, IFFA_KEY_ACCOUNT(130)), vertex(g, IFFA_KEY_PARTY(40)));
+	cr_assert_eq(iffa_flowgraph_vertex_flags(g, vertex(g, IFFA_KEY_PARTY(35))),
+		     IFFA_VERTEX_ARMED_GROUP | IFFA_VERTEX_DESIGNATED | IFFA_VERTEX_AFFECTED_ZONE);
+	v = vertex(g, IFFA_KEY_ACCOUNT(110));
+	cr_assert_eq(iffa_flowgraph_vertex_is_party(g, v), 0);
+	cr_assert_eq(iffa_flowgraph_vertex_flags(g, v), 0);
+	for (v = 1; v < iffa_flowgraph_vertex_count(g); v++)
+		cr_assert_lt(iffa_flowgraph_vertex_key(g, v - 1), iffa_flowgraph_vertex_key(g, v));
+	iffa_flowgraph_free(g);
+	iffa_db_free(db);
+}
+
+Test(ingest_db, a_bad_kind_or_country_fails_on_the_first_vertex_that_has_it)
+{
+	iffa_db *db = fixture_fresh("t_ingest_bad_vertex");
+	iffa_ingest_options o = IFFA_INGEST_OPTIONS_INIT;
+	iffa_flowgraph *g = NULL;
+
+	/* Values the schema's checks keep out, let in to see what the ingest says. */
+	fixture_exec(db, "ALTER TABLE party DROP CONSTRAINT party_kind_check;"
+			 "ALTER TABLE account DROP CONSTRAINT account_kind_check;"
+			 "ALTER TABLE account DROP CONSTRAINT account_country_fkey;"
+			 "UPDATE party SET kind = 'ghost' WHERE id = 7;"
+			 "UPDATE account SET country = 'ÉÉ' WHERE id = 3;"
+			 "UPDATE account SET kind = 'vault' WHERE id IN (90, 60);");
+	/* Account level: party 7 has accounts, so its kind is no vertex's; 3 < 60 < 90. */
+	cr_assert_eq(iffa_ingest(&g, db, &o), IFFA_EINVAL);
+	cr_assert_str_eq(iffa_error_last(), "account 3: country 'ÉÉ' is not two letters");
+	cr_assert_null(g);
+	/* Party level: party 4 (no country) takes account 3's; party 7 comes next. */
+	o.level = IFFA_LEVEL_PARTY;
+	cr_assert_eq(iffa_ingest(&g, db, &o), IFFA_EINVAL);
+	cr_assert_str_eq(iffa_error_last(), "party 4: country 'ÉÉ' is not two letters");
+	fixture_exec(db, "UPDATE account SET country = 'SN' WHERE id = 3");
+	cr_assert_eq(iffa_ingest(&g, db, &o), IFFA_EINVAL);
+	cr_assert_str_eq(iffa_error_last(), "party 7: unknown party kind 'ghost'");
+	/* Accounts 60 (party 11's) are no vertex at party level; 90 has no owner. */
+	fixture_exec(db, "UPDATE party SET kind = 'person' WHERE id = 7");
+	cr_assert_eq(iffa_ingest(&g, db, &o), IFFA_EINVAL);
+	cr_assert_str_eq(iffa_error_last(), "account 90: unknown account kind 'vault'");
+	o.level = IFFA_LEVEL_ACCOUNT;
+	cr_assert_eq(iffa_ingest(&g, db, &o), IFFA_EINVAL);
+	cr_assert_str_eq(iffa_error_last(), "account 60: unknown account kind 'vault'");
+	/* Lower case passes the length check and fails the graph's own. */
+	fixture_exec(db, "UPDATE account SET kind = 'bank' WHERE id IN (60, 90);"
+			 "UPDATE account SET country = 'sn' WHERE id = 42");
+	cr_assert_eq(iffa_ingest(&g, db, &o), IFFA_EINVAL);
+	cr_assert_str_eq(iffa_error_last(), "account 42: country 'sn' is not two capital letters");
+	cr_assert_eq(PQtransactionStatus(iffa_db_conn(db)), PQTRANS_IDLE);
+	iffa_db_free(db);
+}
