@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "db/db.h"
+#include "iffa/graph.h"
 #include "lists/json.h"
 #include "screen/exposure.h"
 
@@ -47,9 +48,31 @@ const char *iffa_screen_exposure_status_name(iffa_screen_exposure_status s)
 	return (unsigned)s <= IFFA_SCREEN_EXPOSURE_EXPOSED ? status_names[s] : "not assessed";
 }
 
+/*
+ * Column 12 is the path of a row written since sql/012: one JSON array
+ * per edge, in path order, of [from account id, from party id, from ref,
+ * from name, to account id, to party id, to ref, to name, amount_xof,
+ * flows, first, last, channel, kind, record id, records], which
+ * rebuild_path() turns into the text earlier rows stored in `path`
+ * (column 11). An end without an account is a party; its name is its
+ * own, an account's is its owner's.
+ */
 static const char lookup_sql[] =
 	"SELECT (q->>'i')::int, a.id, a.party_id, x.way, x.flagged, x.score, x.taint,"
-	" x.tainted_xof, x.funding, x.funding_xof, x.hops, x.path::text"
+	" x.tainted_xof, x.funding, x.funding_xof, x.hops, x.path::text,"
+	" CASE WHEN x.path_edges IS NOT NULL THEN coalesce((SELECT json_agg(json_build_array("
+	"   e.from_account_id, e.from_party_id,"
+	"   CASE WHEN e.from_account_id IS NULL THEN fp.ref ELSE fa.ref END, fp.name,"
+	"   e.to_account_id, e.to_party_id,"
+	"   CASE WHEN e.to_account_id IS NULL THEN tp.ref ELSE ta.ref END, tp.name,"
+	"   e.amount_xof, e.flows, e.first_ts, e.last_ts, e.channel, e.kind, e.record_id,"
+	"   e.records) ORDER BY u.o)"
+	"  FROM unnest(x.path_edges) WITH ORDINALITY u(edge, o)"
+	"  JOIN exposure_edge e ON e.run_id = $1::bigint AND e.edge = u.edge"
+	"  LEFT JOIN account fa ON fa.id = e.from_account_id"
+	"  LEFT JOIN party fp ON fp.id = e.from_party_id"
+	"  LEFT JOIN account ta ON ta.id = e.to_account_id"
+	"  LEFT JOIN party tp ON tp.id = e.to_party_id)::text, '[]') END"
 	" FROM jsonb_array_elements($3::jsonb) q"
 	" LEFT JOIN account a ON a.ref = q->>'ref'"
 	" LEFT JOIN LATERAL ("
@@ -226,12 +249,145 @@ done:
 	return error;
 }
 
+/* The text of a number or string node, NULL for other types. */
+static const char *scalar(const iffa_json__doc *d, int node)
+{
+	if (d->nodes[node].type != IFFA_JSON_STRING && d->nodes[node].type != IFFA_JSON_NUMBER)
+		return NULL;
+	return d->chars + d->nodes[node].str;
+}
+
+/* The id of an edge end: its account's, or its party's when it has no account. */
+static const char *end_id(const iffa_json__doc *d, const int *el)
+{
+	return scalar(d, el[d->nodes[el[0]].type == IFFA_JSON_NULL ? 1 : 0]);
+}
+
+/* One end of an edge as the stored form wrote it: ref (or "account 12"
+ * when the row is gone), name, type and id. `el` points at its 4 values. */
+static void end_text(iffa_jsonbuf *b, const iffa_json__doc *d, const int *el, const char *side)
+{
+	int party = d->nodes[el[0]].type == IFFA_JSON_NULL;
+	const char *type = party ? "party" : "account";
+	const char *id = end_id(d, el), *ref = scalar(d, el[2]),
+		   *name = scalar(d, el[3]);
+	char fallback[48], key[16];
+
+	if (!ref) {
+		snprintf(fallback, sizeof(fallback), "%s %s", type, id);
+		ref = fallback;
+	}
+	iffa_jsonbuf__kv(b, side, ref);
+	snprintf(key, sizeof(key), "%s_name", side);
+	iffa_jsonbuf__puts(b, ",");
+	iffa_jsonbuf__kv(b, key, name ? name : "");
+	iffa_jsonbuf__printf(b, ",\"%s_type\":\"%s\",\"%s_id\":%s", side, type, side, id);
+}
+
+/* A time as the stored form wrote it ("?" when it had none). */
+static void time_text(iffa_jsonbuf *b, const char *key, const char *pg)
+{
+	char t[32];
+	int64_t us;
+
+	if (!pg || iffa_flowgraph_time_parse(&us, pg) < 0 ||
+	    iffa_flowgraph_time_format(t, sizeof(t), us) < 0)
+		snprintf(t, sizeof(t), "?");
+	iffa_jsonbuf__kv(b, key, t);
+}
+
+#define EDGE_VALUES 16
+
+/*
+ * The path of a row written since sql/012 (column 12 of lookup_sql) as the
+ * JSON text earlier rows stored, byte for byte: what a screening shows
+ * does not depend on the form its run stored.
+ */
+static int rebuild_path(iffa_jsonbuf *b, const char *compact, long long account)
+{
+	iffa_json__doc d;
+	size_t col;
+	int error, first = 1;
+
+	memset(&d, 0, sizeof(d));
+	if ((error = iffa_json__parse(&d, compact, strlen(compact), &col)) < 0) {
+		error = iffa_error_set(error, "the stored exposure path of account %lld, byte %zu: %s",
+				       account, col, iffa_error_last());
+		goto done;
+	}
+	if (d.nodes[0].type != IFFA_JSON_ARRAY)
+		goto bad;
+	iffa_jsonbuf__puts(b, "[");
+	for (int c = d.nodes[0].first; c >= 0; c = d.nodes[c].next) {
+		int el[EDGE_VALUES], n = 0, rec;
+		if (d.nodes[c].type != IFFA_JSON_ARRAY)
+			goto bad;
+		for (int k = d.nodes[c].first; k >= 0; k = d.nodes[k].next) {
+			if (n == EDGE_VALUES)
+				goto bad;
+			el[n++] = k;
+		}
+		if (n != EDGE_VALUES || !end_id(&d, el) || !end_id(&d, el + 4) || !scalar(&d, el[8]) ||
+		    !scalar(&d, el[9]) || !scalar(&d, el[12]) || !scalar(&d, el[13]))
+			goto bad;
+		iffa_jsonbuf__puts(b, first ? "{" : ",{");
+		first = 0;
+		end_text(b, &d, el, "from");
+		iffa_jsonbuf__puts(b, ",");
+		end_text(b, &d, el + 4, "to");
+		iffa_jsonbuf__printf(b, ",\"amount_xof\":%s,\"flows\":%s,", scalar(&d, el[8]),
+				     scalar(&d, el[9]));
+		time_text(b, "first", scalar(&d, el[10]));
+		iffa_jsonbuf__puts(b, ",");
+		time_text(b, "last", scalar(&d, el[11]));
+		iffa_jsonbuf__puts(b, ",");
+		iffa_jsonbuf__kv(b, "channel", scalar(&d, el[12]));
+		iffa_jsonbuf__puts(b, ",");
+		iffa_jsonbuf__kv(b, "kind", scalar(&d, el[13]));
+		iffa_jsonbuf__puts(b, ",");
+		if (scalar(&d, el[14])) {
+			/* a one-flow edge: its record */
+			iffa_jsonbuf__printf(b, "\"record\":%s,\"records\":[%s]}", scalar(&d, el[14]),
+					     scalar(&d, el[14]));
+			continue;
+		}
+		iffa_jsonbuf__puts(b, "\"record\":null,\"records\":");
+		rec = el[15];
+		if (d.nodes[rec].type != IFFA_JSON_ARRAY) {
+			iffa_jsonbuf__puts(b, "null}");
+			continue;
+		}
+		/* as jsonb wrote the ids of a merged edge: ", " between them */
+		iffa_jsonbuf__puts(b, "[");
+		for (int k = d.nodes[rec].first; k >= 0; k = d.nodes[k].next) {
+			if (d.nodes[k].type != IFFA_JSON_NUMBER)
+				goto bad;
+			iffa_jsonbuf__puts(b, k == d.nodes[rec].first ? "" : ", ");
+			iffa_jsonbuf__puts(b, scalar(&d, k));
+		}
+		iffa_jsonbuf__puts(b, "]}");
+	}
+	iffa_jsonbuf__puts(b, "]");
+	if (b->oom)
+		error = iffa_error_set(IFFA_ENOMEM, "out of memory");
+	goto done;
+bad:
+	error = iffa_error_set(IFFA_EINVAL, "the stored exposure path of account %lld is malformed",
+			       account);
+done:
+	iffa_json__dispose(&d);
+	return error;
+}
+
 /* Fill one result from its row of the look-up. */
 static int fill(iffa_screen_result *r, const iffa_screen__exposure *x, const PGresult *res, int row)
 {
 	iffa_screen_exposure *e = &r->exposure;
+	iffa_jsonbuf rebuilt = IFFA_JSONBUF_INIT;
 	size_t size = len0(x->finished) + len0(x->from) + len0(x->to);
+	const char *path = "[]";
 	char *at;
+	int error = 0;
 
 	if (PQgetisnull(res, row, 1)) {
 		e->status = IFFA_SCREEN_EXPOSURE_UNKNOWN_ACCOUNT;
@@ -246,18 +402,29 @@ static int fill(iffa_screen_result *r, const iffa_screen__exposure *x, const PGr
 			e->status = IFFA_SCREEN_EXPOSURE_NONE;
 	}
 	e->hops = -1;
-	/* Decoded strings and the records re-written never outgrow the text
-	 * they come from; "null" (5 bytes) stands for at most 13 ("records":null). */
-	if (e->status == IFFA_SCREEN_EXPOSURE_EXPOSED)
-		size += len0(PQgetvalue(res, row, 3)) + 2 * len0(PQgetvalue(res, row, 11));
-	if (!(r->xstrings = malloc(size + 1)))
-		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	if (e->status == IFFA_SCREEN_EXPOSURE_EXPOSED) {
+		/* a row of a run before sql/012 has its path as text, a later one as edges */
+		if (!PQgetisnull(res, row, 12)) {
+			if ((error = rebuild_path(&rebuilt, PQgetvalue(res, row, 12), e->account_id)) < 0)
+				goto done;
+			path = rebuilt.ptr;
+		} else if (!PQgetisnull(res, row, 11)) {
+			path = PQgetvalue(res, row, 11);
+		}
+		/* Decoded strings and the records re-written never outgrow the text
+		 * they come from; "null" (5 bytes) stands for at most 13 ("records":null). */
+		size += len0(PQgetvalue(res, row, 3)) + 2 * len0(path);
+	}
+	if (!(r->xstrings = malloc(size + 1))) {
+		error = iffa_error_set(IFFA_ENOMEM, "out of memory");
+		goto done;
+	}
 	at = r->xstrings;
 	e->run_finished_at = copy(&at, x->finished);
 	e->run_from = x->from[0] ? copy(&at, x->from) : NULL;
 	e->run_to = x->to[0] ? copy(&at, x->to) : NULL;
 	if (e->status != IFFA_SCREEN_EXPOSURE_EXPOSED)
-		return 0;
+		goto done;
 	e->flagged = strcmp(PQgetvalue(res, row, 4), "t") == 0;
 	e->score = atof(PQgetvalue(res, row, 5));
 	e->taint = atof(PQgetvalue(res, row, 6));
@@ -266,8 +433,11 @@ static int fill(iffa_screen_result *r, const iffa_screen__exposure *x, const PGr
 	e->funding_xof = atof(PQgetvalue(res, row, 9));
 	e->hops = atoi(PQgetvalue(res, row, 10));
 	e->way = copy(&at, PQgetvalue(res, row, 3));
-	e->path_json = copy(&at, PQgetvalue(res, row, 11));
-	return read_path(r, e->path_json, &at);
+	e->path_json = copy(&at, path);
+	error = read_path(r, e->path_json, &at);
+done:
+	iffa_jsonbuf__dispose(&rebuilt);
+	return error;
 }
 
 int iffa_screen__exposure_lookup(iffa_screen__exposure *x, iffa_screen_result *out,
