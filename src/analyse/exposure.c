@@ -89,11 +89,27 @@ static int merged_transfer(const iffa_flowgraph *g, igraph_integer_t e)
 	return g->erecord[e] < 0 && g->ekind[e] == IFFA_KIND_TRANSFER;
 }
 
+/* A decimal integer, without printf (a million edges take a dozen each). */
+static void put_int(iffa_jsonbuf *b, long long v)
+{
+	char d[24], *p = d + sizeof(d);
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	iffa_jsonbuf__put(b, p, (size_t)(d + sizeof(d) - p));
+}
+
 /* The one vertex of an edge end as {"a": account id} or {"p": party id}. */
 static void end_json(iffa_jsonbuf *b, const iffa_flowgraph *g, const char *side, igraph_integer_t v)
 {
-	iffa_jsonbuf__printf(b, "\"%s%s\":%lld", side, (g->vkey[v] & 1) ? "p" : "a",
-			     (long long)(g->vkey[v] >> 1));
+	iffa_jsonbuf__puts(b, "\"");
+	iffa_jsonbuf__puts(b, side);
+	iffa_jsonbuf__puts(b, (g->vkey[v] & 1) ? "p\":" : "a\":");
+	put_int(b, (long long)(g->vkey[v] >> 1));
 }
 
 /*
@@ -116,12 +132,19 @@ static int fetch_records(edges *s, iffa_db *db)
 		if (!merged_transfer(g, e) || iffa_flowgraph_time_format(t1, sizeof(t1), g->efirst[e]) < 0 ||
 		    iffa_flowgraph_time_format(t2, sizeof(t2), g->elast[e]) < 0)
 			continue;
-		iffa_jsonbuf__printf(&q, "%s{\"e\":%zu,", any ? "," : "", i);
+		iffa_jsonbuf__puts(&q, any ? ",{\"e\":" : "{\"e\":");
+		put_int(&q, (long long)i);
+		iffa_jsonbuf__puts(&q, ",");
 		end_json(&q, g, "f", IGRAPH_FROM(&g->graph, e));
 		iffa_jsonbuf__puts(&q, ",");
 		end_json(&q, g, "t", IGRAPH_TO(&g->graph, e));
-		iffa_jsonbuf__printf(&q, ",\"ch\":\"%s\",\"first\":\"%s\",\"last\":\"%s\"}",
-				     iffa_channel_name((iffa_channel)g->echannel[e]), t1, t2);
+		iffa_jsonbuf__puts(&q, ",\"ch\":\"");
+		iffa_jsonbuf__puts(&q, iffa_channel_name((iffa_channel)g->echannel[e]));
+		iffa_jsonbuf__puts(&q, "\",\"first\":\"");
+		iffa_jsonbuf__puts(&q, t1);
+		iffa_jsonbuf__puts(&q, "\",\"last\":\"");
+		iffa_jsonbuf__puts(&q, t2);
+		iffa_jsonbuf__puts(&q, "\"}");
 		any = 1;
 	}
 	iffa_jsonbuf__puts(&q, "]");
@@ -347,13 +370,18 @@ static const char edge_copy_sql[] =
 /* An edge end in text COPY: account id and owner, or no account and the party. */
 static void end_text(iffa_jsonbuf *b, const iffa_flowgraph *g, igraph_integer_t v)
 {
-	if (g->vkey[v] & 1)
-		iffa_jsonbuf__printf(b, "\t\\N\t%lld", (long long)(g->vkey[v] >> 1));
-	else if (g->vparty[v] >= 0)
-		iffa_jsonbuf__printf(b, "\t%lld\t%lld", (long long)(g->vkey[v] >> 1),
-				     (long long)g->vparty[v]);
+	iffa_jsonbuf__puts(b, "\t");
+	if (g->vkey[v] & 1) {
+		iffa_jsonbuf__puts(b, "\\N\t");
+		put_int(b, (long long)(g->vkey[v] >> 1));
+		return;
+	}
+	put_int(b, (long long)(g->vkey[v] >> 1));
+	iffa_jsonbuf__puts(b, "\t");
+	if (g->vparty[v] >= 0)
+		put_int(b, (long long)g->vparty[v]);
 	else
-		iffa_jsonbuf__printf(b, "\t%lld\t\\N", (long long)(g->vkey[v] >> 1));
+		iffa_jsonbuf__puts(b, "\\N");
 }
 
 /* One exposure_edge line (channel and kind names need no escaping). */
@@ -361,24 +389,34 @@ static void edge_row(iffa_jsonbuf *b, const edges *s, const char *run, size_t i)
 {
 	const iffa_flowgraph *g = s->g;
 	igraph_integer_t e = s->edge[i];
-	char t1[32], t2[32];
+	char t[32], amount[48];
 
-	if (iffa_flowgraph_time_format(t1, sizeof(t1), g->efirst[e]) < 0)
-		snprintf(t1, sizeof(t1), "\\N");
-	if (iffa_flowgraph_time_format(t2, sizeof(t2), g->elast[e]) < 0)
-		snprintf(t2, sizeof(t2), "\\N");
-	iffa_jsonbuf__printf(b, "%s\t%zu", run, i);
+	iffa_jsonbuf__puts(b, run);
+	iffa_jsonbuf__puts(b, "\t");
+	put_int(b, (long long)i);
 	end_text(b, g, IGRAPH_FROM(&g->graph, e));
 	end_text(b, g, IGRAPH_TO(&g->graph, e));
-	iffa_jsonbuf__printf(b, "\t%.2f\t%lld\t%s\t%s\t%s\t%s\t", finite(g->eamount[e]),
-			     (long long)g->eflows[e], t1, t2,
-			     iffa_channel_name((iffa_channel)g->echannel[e]),
-			     iffa_record_kind_name((iffa_record_kind)g->ekind[e]));
-	if (g->erecord[e] >= 0)
-		iffa_jsonbuf__printf(b, "%lld\t\\N\n", (long long)g->erecord[e]);
-	else
-		iffa_jsonbuf__printf(b, "\\N\t%s\n",
-				     s->records && s->records[i] ? s->records[i] : "\\N");
+	/* the amount as a path shows it; a vertex row's doubles go in binary */
+	snprintf(amount, sizeof(amount), "\t%.2f\t", finite(g->eamount[e]));
+	iffa_jsonbuf__puts(b, amount);
+	put_int(b, (long long)g->eflows[e]);
+	iffa_jsonbuf__puts(b, "\t");
+	iffa_jsonbuf__puts(b, iffa_flowgraph_time_format(t, sizeof(t), g->efirst[e]) < 0 ? "\\N" : t);
+	iffa_jsonbuf__puts(b, "\t");
+	iffa_jsonbuf__puts(b, iffa_flowgraph_time_format(t, sizeof(t), g->elast[e]) < 0 ? "\\N" : t);
+	iffa_jsonbuf__puts(b, "\t");
+	iffa_jsonbuf__puts(b, iffa_channel_name((iffa_channel)g->echannel[e]));
+	iffa_jsonbuf__puts(b, "\t");
+	iffa_jsonbuf__puts(b, iffa_record_kind_name((iffa_record_kind)g->ekind[e]));
+	iffa_jsonbuf__puts(b, "\t");
+	if (g->erecord[e] >= 0) {
+		put_int(b, (long long)g->erecord[e]);
+		iffa_jsonbuf__puts(b, "\t\\N\n");
+	} else {
+		iffa_jsonbuf__puts(b, "\\N\t");
+		iffa_jsonbuf__puts(b, s->records && s->records[i] ? s->records[i] : "\\N");
+		iffa_jsonbuf__puts(b, "\n");
+	}
 }
 
 static int stored(const iffa_exposure_result *r)
