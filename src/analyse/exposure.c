@@ -449,6 +449,19 @@ int iffa_analyse__store_exposure(iffa_db *db, int64_t run, const iffa_exposure_p
 	for (igraph_integer_t e = 0; e < g->ne; e++)
 		s.slot[e] = -1;
 
+	{
+		PGresult *res = NULL;
+		if ((error = iffa_db__query(&res, db, "reading the schema",
+					    "SELECT to_regclass('exposure_edge') IS NOT NULL", 0,
+					    NULL)) < 0)
+			goto done;
+		if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+			error = iffa_error_set(IFFA_EDB, "the database has no exposure_edge table: "
+					       "run `iffa db init` to upgrade the schema");
+		PQclear(res);
+		if (error < 0)
+			goto done;
+	}
 	/* One sweep: each vertex's row goes as soon as it is known. */
 	if ((error = copy_start(db, vertex_copy_sql)) < 0)
 		goto done;

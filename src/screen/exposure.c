@@ -114,11 +114,12 @@ int iffa_screen__exposure_open(iffa_screen__exposure **out, iffa_db *db)
 		return iffa_error_set(IFFA_ENOMEM, "out of memory");
 	x->db = db;
 	if ((error = iffa_db__query(&res, db, "reading the schema",
-				    "SELECT to_regclass('vertex_exposure') IS NOT NULL", 0, NULL)) < 0)
+				    "SELECT to_regclass('vertex_exposure') IS NOT NULL"
+				    " AND to_regclass('exposure_edge') IS NOT NULL", 0, NULL)) < 0)
 		goto done;
 	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
-		error = iffa_error_set(IFFA_EDB, "the database has no vertex_exposure table: run "
-				       "`iffa db init` to upgrade the schema");
+		error = iffa_error_set(IFFA_EDB, "the database has no vertex_exposure or "
+				       "exposure_edge table: run `iffa db init` to upgrade the schema");
 		goto done;
 	}
 	PQclear(res);
