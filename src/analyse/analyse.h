@@ -106,8 +106,9 @@ int iffa_analyse__store(iffa_db *db, int64_t run, const iffa_findings *f, const 
 
 /*
  * Store the exposure of every vertex within reach of a source (or with a
- * score) in vertex_exposure, for run `run`, inside the caller's
- * transaction; `out_rows` receives the rows written (src/analyse/exposure.c).
+ * score) in vertex_exposure, their paths' edges once each in
+ * exposure_edge, for run `run`, inside the caller's transaction;
+ * `out_rows` receives the rows written (src/analyse/exposure.c).
  */
 int iffa_analyse__store_exposure(iffa_db *db, int64_t run, const iffa_exposure_params *p,
 				 const iffa_flowgraph *g, size_t *out_rows);

@@ -7,8 +7,9 @@
  *   2. read the flow graph (its own REPEATABLE READ snapshot);
  *   3. run the passes;
  *   4. BEGIN; findings and members; when the exposure pass ran, the
- *      exposure of every vertex within reach of a source (vertex_exposure,
- *      for screening); status 'completed', row counts and end time; COMMIT.
+ *      exposure of every vertex within reach of a source (vertex_exposure
+ *      and exposure_edge, for screening); status 'completed', row counts
+ *      and end time; COMMIT.
  *
  * A failure at any step after 1 marks the run 'failed' with the error,
  * reconnecting once if the connection was lost. If the server cannot be

@@ -1,4 +1,5 @@
-/* Graph exposure of screened accounts, read from vertex_exposure (exposure.c). */
+/* Graph exposure of screened accounts, read from vertex_exposure and
+ * exposure_edge (exposure.c). */
 #ifndef IFFA_SRC_SCREEN_EXPOSURE_H
 #define IFFA_SRC_SCREEN_EXPOSURE_H
 
@@ -29,7 +30,8 @@ void iffa_screen__exposure_combine(iffa_screen_result *r);
 /*
  * The exposure as a JSON object (JSON lines; brief: the audit record,
  * whose path edges keep only from, to, amount_xof, first, last and
- * records: the rest is in vertex_exposure of the run it names).
+ * records: the rest is in exposure_edge, or vertex_exposure for a run
+ * before sql/012, of the run it names).
  */
 void iffa_screen__exposure_json(iffa_jsonbuf *b, const iffa_screen_exposure *e, int brief);
 

@@ -99,6 +99,7 @@ Test(db_roles, each_role_does_its_job_and_is_refused_the_rest)
 	REFUSED(loader, "SELECT count(*) FROM finding");
 	REFUSED(loader, "SELECT count(*) FROM analysis_run");
 	REFUSED(loader, "SELECT count(*) FROM vertex_exposure");
+	REFUSED(loader, "SELECT count(*) FROM exposure_edge");
 	REFUSED(loader, "SELECT count(*) FROM audit_log");
 	REFUSED(loader, "UPDATE transfer SET amount = amount + 1");
 	REFUSED(loader, "DELETE FROM party");
@@ -137,6 +138,12 @@ Test(db_roles, each_role_does_its_job_and_is_refused_the_rest)
 			 " 0, 0, 0, 0, 0, 0, 0, -1 FROM analysis_run r");
 	REFUSED(analyst, "UPDATE vertex_exposure SET score = 0");
 	REFUSED(analyst, "DELETE FROM vertex_exposure");
+	ALLOWED(analyst, "INSERT INTO exposure_edge (run_id, edge, from_account_id, to_account_id,"
+			 " amount_xof, flows, channel, kind) SELECT max(r.id), 1000000,"
+			 " (SELECT min(id) FROM account), (SELECT max(id) FROM account), 1, 1, 'bank',"
+			 " 'transfer' FROM analysis_run r");
+	REFUSED(analyst, "UPDATE exposure_edge SET flows = 2");
+	REFUSED(analyst, "DELETE FROM exposure_edge");
 
 	/* The screener screens, and its request lands in the audit log. */
 	screener = connect_as("screener");
@@ -176,6 +183,11 @@ Test(db_roles, each_role_does_its_job_and_is_refused_the_rest)
 			  " VALUES (1, 'account', 1, 'source', true, 1, 0, 0, 0, 0, 0, 0, 0)");
 	REFUSED(screener, "UPDATE vertex_exposure SET score = 1");
 	REFUSED(screener, "DELETE FROM vertex_exposure");
+	ALLOWED(screener, "SELECT count(*) FROM exposure_edge");
+	REFUSED(screener, "INSERT INTO exposure_edge (run_id, edge, from_party_id, to_party_id,"
+			  " amount_xof, flows, channel, kind) VALUES (1, 2000000, 1, 1, 1, 1, 'bank',"
+			  " 'transfer')");
+	REFUSED(screener, "DELETE FROM exposure_edge");
 	REFUSED(screener, "SELECT params FROM analysis_run");
 	REFUSED(screener, "SELECT detail FROM audit_log");
 	REFUSED(screener, "SELECT count(*) FROM finding");
@@ -187,6 +199,8 @@ Test(db_roles, each_role_does_its_job_and_is_refused_the_rest)
 	ALLOWED(reader, "SELECT count(*) FROM finding");
 	ALLOWED(reader, "SELECT count(*) FROM vertex_exposure");
 	REFUSED(reader, "DELETE FROM vertex_exposure");
+	ALLOWED(reader, "SELECT count(*) FROM exposure_edge");
+	REFUSED(reader, "DELETE FROM exposure_edge");
 	REFUSED(reader, "INSERT INTO analysis_run (level, code_version) VALUES ('account', 'x')");
 	REFUSED(reader, "SELECT count(*) FROM transfer");
 	REFUSED(reader, "SELECT count(*) FROM audit_log");

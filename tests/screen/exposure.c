@@ -339,3 +339,210 @@ Test(screen_exposure, a_file_with_an_account_column_carries_the_exposure_in_csv_
 	remove(path);
 	iffa_db_free(db);
 }
+
+/* Run `sql` (one row, one column of text per row) and return its rows. */
+static char **text_rows(iffa_db *db, const char *sql, int *n)
+{
+	PGresult *res = PQexec(iffa_db_conn(db), sql);
+	char **rows;
+
+	cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s: %s", sql,
+		     PQerrorMessage(iffa_db_conn(db)));
+	*n = PQntuples(res);
+	cr_assert_not_null(rows = calloc((size_t)*n + 1, sizeof(*rows)));
+	for (int i = 0; i < *n; i++)
+		cr_assert_not_null(rows[i] = strdup(PQgetvalue(res, i, 0)));
+	PQclear(res);
+	return rows;
+}
+
+static void free_rows(char **rows, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(rows[i]);
+	free(rows);
+}
+
+Test(screen_exposure, stored_path_edges_round_trip_and_an_earlier_json_path_is_still_read)
+{
+	iffa_screen_result r, old;
+	iffa_screener *s = NULL;
+	char ci[128], sql[2048], **accounts, *path = NULL;
+	int naccounts, transfers = 0, merged = 0;
+	long long run, old_run;
+	iffa_db *db;
+
+	testdb_fresh(ci, sizeof(ci), "t_screen_exposure_edges", 1);
+	db = testdb_connect(ci);
+	load_demo(db);
+	{
+		iffa_lists_import_result lr;
+		memset(&lr, 0, sizeof(lr));
+		cr_assert_eq(iffa_lists_import(&lr, db, testdb_resource("lists/un-sample-v1.xml"), NULL),
+			     0, "%s", iffa_error_last());
+	}
+	run = (long long)analyse_exposure(db);
+
+	/* The run's rows hold their paths as edge numbers of its exposure_edge,
+	 * every one of which some path names. */
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM vertex_exposure WHERE run_id = %lld"
+		 " AND (path IS NOT NULL OR path_edges IS NULL)", run);
+	cr_assert_eq(testdb_scalar(db, sql), 0, "the run wrote the compact form only");
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM vertex_exposure v, unnest(v.path_edges) u(e)"
+		 " WHERE v.run_id = %lld AND NOT EXISTS (SELECT 1 FROM exposure_edge x"
+		 " WHERE x.run_id = v.run_id AND x.edge = u.e)", run);
+	cr_assert_eq(testdb_scalar(db, sql), 0, "every path edge is stored");
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM exposure_edge x WHERE x.run_id = %lld"
+		 " AND NOT EXISTS (SELECT 1 FROM vertex_exposure v WHERE v.run_id = x.run_id"
+		 " AND x.edge = ANY (v.path_edges))", run);
+	cr_assert_eq(testdb_scalar(db, sql), 0, "every stored edge is on a path");
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM exposure_edge WHERE run_id = %lld", run);
+	cr_assert_gt(testdb_scalar(db, sql), 0);
+
+	/* A one-flow transfer edge is its record: ends, channel and time. */
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM exposure_edge x LEFT JOIN transfer t ON t.id = x.record_id"
+		 " WHERE x.run_id = %lld AND x.kind = 'transfer' AND x.record_id IS NOT NULL"
+		 " AND (t.id IS NULL OR x.flows <> 1 OR x.records IS NOT NULL"
+		 " OR t.from_account IS DISTINCT FROM x.from_account_id"
+		 " OR t.to_account IS DISTINCT FROM x.to_account_id OR t.channel <> x.channel"
+		 " OR t.ts <> x.first_ts OR t.ts <> x.last_ts)", run);
+	cr_assert_eq(testdb_scalar(db, sql), 0, "one-flow transfer edges are their records");
+	/* A merged transfer edge: its flows are the transfers between its ends on
+	 * its channel in [first, last], its records the first 100 of them by
+	 * (ts, id), and its amount their XOF. */
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM exposure_edge x WHERE x.run_id = %lld AND x.kind = 'transfer'"
+		 " AND x.record_id IS NULL AND (x.records IS DISTINCT FROM (SELECT"
+		 " (array_agg(t.id ORDER BY t.ts, t.id))[1:100] FROM transfer t"
+		 " WHERE t.from_account = x.from_account_id AND t.to_account = x.to_account_id"
+		 " AND t.channel = x.channel AND t.ts BETWEEN x.first_ts AND x.last_ts)"
+		 " OR x.flows <> (SELECT count(*) FROM transfer t"
+		 " WHERE t.from_account = x.from_account_id AND t.to_account = x.to_account_id"
+		 " AND t.channel = x.channel AND t.ts BETWEEN x.first_ts AND x.last_ts)"
+		 " OR round(x.amount_xof) <> (SELECT round(sum(" XOF_SQL ")) FROM transfer t"
+		 " WHERE t.from_account = x.from_account_id AND t.to_account = x.to_account_id"
+		 " AND t.channel = x.channel AND t.ts BETWEEN x.first_ts AND x.last_ts))", run);
+	cr_assert_eq(testdb_scalar(db, sql), 0, "merged transfer edges are their transfers");
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM exposure_edge WHERE run_id = %lld"
+		 " AND kind = 'transfer' AND record_id IS NULL", run);
+	merged = (int)testdb_scalar(db, sql);
+	cr_assert_gt(merged, 0, "the demo's paths hold merged transfer edges");
+
+	/* Screened by account, every exposed account's path comes back with the
+	 * same edges, each transfer edge checked against the transfer table. */
+	snprintf(sql, sizeof(sql), "SELECT a.ref FROM vertex_exposure v JOIN account a"
+		 " ON a.id = v.account_id WHERE v.run_id = %lld"
+		 " AND cardinality(v.path_edges) > 0 ORDER BY a.id", run);
+	accounts = text_rows(db, sql, &naccounts);
+	cr_assert_gt(naccounts, 0);
+	cr_assert_eq(iffa_screener_new(&s, db, NULL), 0, "%s", iffa_error_last());
+	for (int i = 0; i < naccounts; i++) {
+		screen(&r, s, "Client 4711", accounts[i]);
+		cr_assert_eq(r.exposure.status, IFFA_SCREEN_EXPOSURE_EXPOSED, "%s", accounts[i]);
+		snprintf(sql, sizeof(sql), "SELECT cardinality(v.path_edges) FROM vertex_exposure v"
+			 " JOIN account a ON a.id = v.account_id WHERE v.run_id = %lld"
+			 " AND a.ref = '%s'", run, accounts[i]);
+		cr_assert_eq((long long)r.exposure.npath, testdb_scalar(db, sql), "%s", accounts[i]);
+		transfers += check_path(db, &r.exposure);
+		/* the rebuilt text is the stored form's: names, and jsonb's ", " in merged records */
+		cr_assert(strstr(r.exposure.path_json, "\"from_name\":") != NULL);
+		if (!path && strstr(r.exposure.path_json, "\"record\":null,\"records\":[") &&
+		    strstr(r.exposure.path_json, ", ")) {
+			cr_assert_not_null(path = strdup(accounts[i]));
+		}
+		iffa_screen_result_dispose(&r);
+	}
+	cr_assert_gt(transfers, 0);
+	cr_assert_not_null(path, "a path with a merged transfer edge of several records");
+	iffa_screener_free(s);
+
+	/* An earlier run's row: the path as json text, no edge numbers. The
+	 * same text as the account's rebuilt path reads back the same. */
+	cr_assert_eq(iffa_screener_new(&s, db, NULL), 0, "%s", iffa_error_last());
+	screen(&r, s, "Client 4711", path);
+	iffa_screener_free(s);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO analysis_run (started_at, finished_at, status, level, params, row_counts,"
+		 " code_version) SELECT started_at, finished_at, status, level, params, row_counts,"
+		 " 'before 012' FROM analysis_run WHERE id = %lld", run);
+	exec(db, sql);
+	old_run = testdb_scalar(db, "SELECT max(id) FROM analysis_run");
+	{
+		PGresult *res;
+		char runtext[32];
+		const char *p[3] = {runtext, path, r.exposure.path_json};
+		snprintf(runtext, sizeof(runtext), "%lld", old_run);
+		res = PQexecParams(iffa_db_conn(db),
+				   "INSERT INTO vertex_exposure (run_id, level, account_id, party_id, way,"
+				   " flagged, score, taint, tainted_xof, funding, funding_xof, ppr_from,"
+				   " ppr_to, hops, path) SELECT $1::bigint, v.level, v.account_id,"
+				   " v.party_id, v.way, v.flagged, v.score, v.taint, v.tainted_xof,"
+				   " v.funding, v.funding_xof, v.ppr_from, v.ppr_to, v.hops, $3::json"
+				   " FROM vertex_exposure v JOIN account a ON a.id = v.account_id"
+				   " WHERE a.ref = $2 AND v.run_id = (SELECT max(id) FROM analysis_run"
+				   " WHERE id < $1::bigint)",
+				   3, NULL, p, NULL, NULL, 0);
+		cr_assert_eq(PQresultStatus(res), PGRES_COMMAND_OK, "%s",
+			     PQerrorMessage(iffa_db_conn(db)));
+		cr_assert_str_eq(PQcmdTuples(res), "1");
+		PQclear(res);
+	}
+	cr_assert_eq(iffa_screener_new(&s, db, NULL), 0, "%s", iffa_error_last());
+	screen(&old, s, "Client 4711", path);
+	cr_assert_eq(old.exposure.run_id, old_run, "the earlier-form run is the latest");
+	cr_assert_eq(old.exposure.status, IFFA_SCREEN_EXPOSURE_EXPOSED);
+	cr_assert_str_eq(old.exposure.path_json, r.exposure.path_json);
+	cr_assert_eq(old.exposure.npath, r.exposure.npath);
+	cr_assert_eq(old.exposure.hops, r.exposure.hops);
+	cr_assert_str_eq(old.exposure.way, r.exposure.way);
+	for (size_t k = 0; k < old.exposure.npath; k++) {
+		cr_assert_str_eq(old.exposure.path[k].from, r.exposure.path[k].from);
+		cr_assert_str_eq(old.exposure.path[k].to_name, r.exposure.path[k].to_name);
+		cr_assert_str_eq(old.exposure.path[k].records, r.exposure.path[k].records);
+		cr_assert_eq(old.exposure.path[k].flows, r.exposure.path[k].flows);
+	}
+	cr_assert_geq(check_path(db, &old.exposure), 1);
+	iffa_screen_result_dispose(&old);
+	/* An account the earlier run did not store is no exposure there. */
+	screen(&old, s, "Client 4711", accounts[0]);
+	if (strcmp(accounts[0], path) != 0)
+		cr_assert_eq(old.exposure.status, IFFA_SCREEN_EXPOSURE_NONE);
+	iffa_screen_result_dispose(&old);
+	iffa_screener_free(s);
+
+	/* A json path as the analysis used to write it, read field by field. */
+	{
+		const char *text =
+			"[{\"from\":\"ACC-1\",\"from_name\":\"Awa \\\"Ba\\\"\",\"from_type\":\"account\","
+			"\"from_id\":1,\"to\":\"ACC-2\",\"to_name\":\"\",\"to_type\":\"party\",\"to_id\":7,"
+			"\"amount_xof\":1200000.50,\"flows\":2,\"first\":\"2025-03-02T10:00:00Z\","
+			"\"last\":\"2025-03-04T10:00:00.250000Z\",\"channel\":\"bank\",\"kind\":\"transfer\","
+			"\"record\":null,\"records\":[11, 12]}]";
+		const char *p[2] = {path, text};
+		PGresult *res = PQexecParams(iffa_db_conn(db),
+					     "UPDATE vertex_exposure v SET path = $2::json FROM account a"
+					     " WHERE a.id = v.account_id AND a.ref = $1 AND v.path IS NOT NULL",
+					     2, NULL, p, NULL, NULL, 0);
+		cr_assert_eq(PQresultStatus(res), PGRES_COMMAND_OK, "%s",
+			     PQerrorMessage(iffa_db_conn(db)));
+		PQclear(res);
+		cr_assert_eq(iffa_screener_new(&s, db, NULL), 0, "%s", iffa_error_last());
+		screen(&old, s, "Client 4711", path);
+		cr_assert_str_eq(old.exposure.path_json, text);
+		cr_assert_eq(old.exposure.npath, 1);
+		cr_assert_str_eq(old.exposure.path[0].from, "ACC-1");
+		cr_assert_str_eq(old.exposure.path[0].from_name, "Awa \"Ba\"");
+		cr_assert_str_eq(old.exposure.path[0].to_name, "");
+		cr_assert_eq(old.exposure.path[0].flows, 2);
+		cr_assert_float_eq(old.exposure.path[0].amount_xof, 1200000.5, 1e-6);
+		cr_assert_str_eq(old.exposure.path[0].last, "2025-03-04T10:00:00.250000Z");
+		cr_assert_str_eq(old.exposure.path[0].records, "[11,12]");
+		iffa_screen_result_dispose(&old);
+		iffa_screener_free(s);
+	}
+	iffa_screen_result_dispose(&r);
+	free_rows(accounts, naccounts);
+	free(path);
+	iffa_db_free(db);
+}

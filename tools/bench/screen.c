@@ -11,8 +11,11 @@
  * --exposure-db CONNINFO adds a third measure: the same counterparties,
  * each given an account of that database (in turn, all of them), screened
  * in batches of 1,000 with the graph-exposure look-up of screen/exposure.c
- * (one prepared statement per batch against vertex_exposure of the latest
- * analysis run). The client waits for the server, so the two never run at
+ * (per batch, one prepared statement against vertex_exposure of the latest
+ * analysis run, and for the path edges not read yet one against
+ * exposure_edge and one for the names of their ends; each run opens its
+ * own look-up, so that none reuses the edges an earlier run read). The
+ * client waits for the server, so the two never run at
  * once: the one-core figure is counterparties per CPU second of the client
  * and its server process together (the server's from /proc/PID/stat of
  * its backend, which must run on this machine), steadier than wall clock
@@ -230,7 +233,7 @@ static double proc_cpu(int pid)
 /* The same as measure(), in batches of 1,000 with the exposure look-up of
  * each batch's accounts (accounts[i % naccounts] for counterparty i). */
 static void measure_exposure(double *cps, double *both, double *wall, int runs,
-			     iffa_screen__index *ix, iffa_screen__exposure *x, int backend,
+			     iffa_screen__index *ix, iffa_screen__exposure **x, iffa_db *db, int backend,
 			     char (*queries)[128], size_t n,
 			     char **accounts, size_t naccounts, const iffa_screen__params *p,
 			     size_t *exposed)
@@ -241,7 +244,17 @@ static void measure_exposure(double *cps, double *both, double *wall, int runs,
 	iffa_screen__hit hits[5];
 
 	for (int r = 0; r < runs; r++) {
-		double t0 = cpu(), w0 = now(), b0 = proc_cpu(backend);
+		double t0, w0, b0;
+		/* a fresh handle: no run reads the path edges an earlier one kept */
+		iffa_screen__exposure_free(*x);
+		*x = NULL;
+		if (iffa_screen__exposure_open(x, db) < 0) {
+			fprintf(stderr, "bench: %s\n", iffa_error_last());
+			exit(1);
+		}
+		t0 = cpu();
+		w0 = now();
+		b0 = proc_cpu(backend);
 		*exposed = 0;
 		for (size_t at = 0; at < n; at += BATCH) {
 			size_t m = n - at < BATCH ? n - at : BATCH;
@@ -257,7 +270,7 @@ static void measure_exposure(double *cps, double *both, double *wall, int runs,
 				reqs[i].account = accounts[(at + i) % naccounts];
 				memset(&res[i], 0, sizeof(res[i]));
 			}
-			if (iffa_screen__exposure_lookup(x, res, reqs, m) < 0) {
+			if (iffa_screen__exposure_lookup(*x, res, reqs, m) < 0) {
 				fprintf(stderr, "bench: %s\n", iffa_error_last());
 				exit(1);
 			}
@@ -393,7 +406,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		double both[15];
-		measure_exposure(cps_slow, both, wall_slow, runs, ix, xp,
+		measure_exposure(cps_slow, both, wall_slow, runs, ix, &xp, db,
 				 PQbackendPID(iffa_db_conn(db)), queries, nqueries, accounts,
 				 naccounts, &fast, &exposed);
 		printf("+ exposure:  %zu counterparties, each with one of %zu accounts, %d runs, median "
