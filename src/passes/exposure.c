@@ -56,6 +56,12 @@ struct iffa_exposure {
 	igraph_integer_t *pmem;        /* vertices grouped by pool */
 	igraph_inclist_t in, out;
 	int has_in, has_out;
+	/* Per pool representative, its members' incoming (best[0]) and
+	 * outgoing (best[1]) edges carrying tainted or funding XOF, heaviest
+	 * first (ties in the order the members' lists give them): the
+	 * explanation walk takes the first that respects its time bound. */
+	size_t *boff[2];
+	uint32_t *best[2];
 };
 
 static const char *const way_names[] = {"none", "source", "record_party", "proceeds", "funding"};
@@ -78,6 +84,10 @@ void iffa_exposure_free(iffa_exposure *x)
 	free(x->ppr_from);
 	free(x->ppr_to);
 	free(x->hops);
+	for (int k = 0; k < 2; k++) {
+		free(x->boff[k]);
+		free(x->best[k]);
+	}
 	free(x->record);
 	free(x->pool);
 	free(x->pstart);
@@ -383,6 +393,85 @@ static int hops(iffa_exposure *x)
 	return 0;
 }
 
+typedef struct {
+	double xof;
+	uint32_t e, pos;
+} ranked_edge;
+
+static int by_xof_desc(const void *a, const void *b)
+{
+	const ranked_edge *x = a, *y = b;
+
+	if (x->xof != y->xof)
+		return x->xof > y->xof ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/*
+ * The lists the explanation walk reads (struct iffa_exposure, best):
+ * O(|E| log d) once, instead of a scan of every incident edge at each
+ * step of each vertex's walk (hubs made that the pass's largest cost).
+ */
+static int best_lists(iffa_exposure *x)
+{
+	const iffa_flowgraph *g = x->g;
+	size_t nv = (size_t)g->nv;
+	ranked_edge *tmp = NULL;
+	size_t cap = 0;
+
+	if ((uint64_t)g->ne >= UINT32_MAX)
+		return iffa_error_set(IFFA_EINVAL, "exposure paths index at most 2^32 - 1 edges");
+	for (int back = 0; back < 2; back++) {
+		const double *xof = back ? x->etaint : x->efund;
+		int k = back ? 0 : 1;
+		size_t n = 0;
+
+		if (!(x->boff[k] = calloc(nv + 1, sizeof(*x->boff[k]))))
+			goto nomem;
+		for (igraph_integer_t r = 0; r < g->nv; r++) {
+			x->boff[k][r] = n;
+			POOL_FOR(x, r, m) {
+				igraph_vector_int_t *inc = igraph_inclist_get(back ? &x->in : &x->out, m);
+				for (igraph_integer_t i = 0; i < igraph_vector_int_size(inc); i++)
+					n += xof[VECTOR(*inc)[i]] > 0;
+			}
+		}
+		x->boff[k][nv] = n;
+		if (!(x->best[k] = malloc((n ? n : 1) * sizeof(*x->best[k]))))
+			goto nomem;
+		for (igraph_integer_t r = 0; r < g->nv; r++) {
+			size_t c = 0, want = x->boff[k][r + 1] - x->boff[k][r];
+			uint32_t pos = 0;
+			if (want == 0)
+				continue;
+			if (want > cap) {
+				ranked_edge *t = realloc(tmp, want * sizeof(*t));
+				if (!t)
+					goto nomem;
+				tmp = t;
+				cap = want;
+			}
+			POOL_FOR(x, r, m) {
+				igraph_vector_int_t *inc = igraph_inclist_get(back ? &x->in : &x->out, m);
+				for (igraph_integer_t i = 0; i < igraph_vector_int_size(inc); i++, pos++) {
+					igraph_integer_t e = VECTOR(*inc)[i];
+					if (xof[e] > 0)
+						tmp[c++] = (ranked_edge){xof[e], (uint32_t)e, pos};
+				}
+			}
+			if (c > 1)
+				qsort(tmp, c, sizeof(*tmp), by_xof_desc);
+			for (size_t i = 0; i < c; i++)
+				x->best[k][x->boff[k][r] + i] = tmp[i].e;
+		}
+	}
+	free(tmp);
+	return 0;
+nomem:
+	free(tmp);
+	return iffa_error_set(IFFA_ENOMEM, "out of memory for exposure paths");
+}
+
 int iffa_exposure_new(iffa_exposure **out, const iffa_flowgraph *g, const iffa_exposure_params *p)
 {
 	iffa_exposure *x;
@@ -445,7 +534,7 @@ int iffa_exposure_new(iffa_exposure **out, const iffa_flowgraph *g, const iffa_e
 	}
 	propagate(x, scratch, scratch + nv + 1);
 	free(scratch);
-	if ((error = hops(x)) < 0)
+	if ((error = hops(x)) < 0 || (error = best_lists(x)) < 0)
 		goto fail;
 	*out = x;
 	return 0;
@@ -486,20 +575,15 @@ static int explain(iffa_exposure_result *r, const iffa_exposure *x, igraph_integ
 	seen[0] = v;
 	while (n < max) {
 		igraph_integer_t best = -1, next;
-		double best_xof = 0;
 		int stop, again = 0;
 
-		POOL_FOR(x, v, m) {
-			igraph_vector_int_t *inc = igraph_inclist_get(back ? &x->in : &x->out, m);
-			for (igraph_integer_t i = 0; i < igraph_vector_int_size(inc); i++) {
-				igraph_integer_t e = VECTOR(*inc)[i];
-				double xof = back ? x->etaint[e] : x->efund[e];
-				if (xof <= best_xof ||
-				    (back ? g->efirst[e] > bound : g->efirst[e] < bound))
-					continue;
-				best = e;
-				best_xof = xof;
-			}
+		/* the heaviest edge within the time bound: the first of the list */
+		for (size_t i = x->boff[back ? 0 : 1][v]; i < x->boff[back ? 0 : 1][v + 1]; i++) {
+			igraph_integer_t e = x->best[back ? 0 : 1][i];
+			if (back ? g->efirst[e] > bound : g->efirst[e] < bound)
+				continue;
+			best = e;
+			break;
 		}
 		if (best < 0)
 			break;
