@@ -54,6 +54,7 @@ typedef struct {
 typedef struct {
 	iffa_db *db;
 	iffa_paths__memo *walks;
+	iffa_exposure **exposure; /* where the exposure pass leaves its scores; NULL */
 } iffa_pass_env;
 
 /* Call a pass with its parameters (the adapter casts them back). */
@@ -111,14 +112,16 @@ int iffa_analyse__store(iffa_db *db, int64_t run, const iffa_findings *f, const 
  * `out_rows` receives the rows written (src/analyse/exposure.c).
  */
 int iffa_analyse__store_exposure(iffa_db *db, int64_t run, const iffa_exposure_params *p,
-				 const iffa_flowgraph *g, size_t *out_rows);
+				 const iffa_flowgraph *g, const iffa_exposure *scores,
+				 size_t *out_rows);
 
 /*
  * Run the selected passes: per pass (index in the table) the seconds it
  * took and the findings it added, when the arrays are not NULL.
  */
 int iffa_analyse__run_passes(iffa_findings *out, const iffa_analysis *a, const iffa_flowgraph *g,
-			     iffa_db *db, FILE *progress, double *seconds, size_t *counts);
+			     iffa_db *db, FILE *progress, double *seconds, size_t *counts,
+			     iffa_exposure **exposure);
 
 /* Advisory lock held by the session running an analysis: key (CLASS, run id). */
 #define IFFA_ANALYSE__LOCK_TEXT "536545793"

@@ -425,10 +425,12 @@ static int stored(const iffa_exposure_result *r)
 }
 
 int iffa_analyse__store_exposure(iffa_db *db, int64_t run, const iffa_exposure_params *p,
-				 const iffa_flowgraph *g, size_t *out_rows)
+				 const iffa_flowgraph *g, const iffa_exposure *scores,
+				 size_t *out_rows)
 {
 	static const char header[19] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', '\377', '\r', '\n', 0};
-	iffa_exposure *x = NULL;
+	iffa_exposure *x = NULL; /* computed here when the pass left none */
+	const iffa_exposure *xs;
 	iffa_exposure_result r;
 	iffa_jsonbuf b = IFFA_JSONBUF_INIT;
 	edges s;
@@ -440,8 +442,12 @@ int iffa_analyse__store_exposure(iffa_db *db, int64_t run, const iffa_exposure_p
 	memset(&s, 0, sizeof(s));
 	*out_rows = 0;
 	s.g = g;
-	if ((error = iffa_exposure_new(&x, g, p)) < 0)
+	if (!scores && (error = iffa_exposure_new(&x, g, p)) < 0)
 		return error;
+	if (scores)
+		xs = scores;
+	else
+		xs = x;
 	if (!(s.slot = malloc(((size_t)g->ne + 1) * sizeof(*s.slot)))) {
 		error = iffa_error_set(IFFA_ENOMEM, "out of memory for exposure rows");
 		goto done;
@@ -467,7 +473,7 @@ int iffa_analyse__store_exposure(iffa_db *db, int64_t run, const iffa_exposure_p
 		goto done;
 	iffa_jsonbuf__put(&b, header, sizeof(header));
 	for (igraph_integer_t v = 0; v < g->nv && !error; v++) {
-		if ((error = iffa_exposure_of(&r, x, v)) < 0)
+		if ((error = iffa_exposure_of(&r, xs, v)) < 0)
 			break;
 		if (stored(&r)) {
 			error = vertex_row(&b, &s, run, v, &r);

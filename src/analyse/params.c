@@ -550,7 +550,7 @@ static double now_seconds(void)
 int iffa_analysis_run_passes(iffa_findings *out, const iffa_analysis *a, const iffa_flowgraph *g,
 			     iffa_db *db, FILE *progress)
 {
-	return iffa_analyse__run_passes(out, a, g, db, progress, NULL, NULL);
+	return iffa_analyse__run_passes(out, a, g, db, progress, NULL, NULL, NULL);
 }
 
 /* One pass with its effective parameters, timed; its findings go to `out`. */
@@ -617,10 +617,11 @@ static void *beside_main(void *arg)
 }
 
 int iffa_analyse__run_passes(iffa_findings *out, const iffa_analysis *a, const iffa_flowgraph *g,
-			     iffa_db *db, FILE *progress, double *seconds, size_t *counts)
+			     iffa_db *db, FILE *progress, double *seconds, size_t *counts,
+			     iffa_exposure **exposure)
 {
 	iffa_paths__memo walks;
-	iffa_pass_env env = {db, &walks};
+	iffa_pass_env env = {db, &walks, exposure};
 	beside_run b;
 	pthread_t thread;
 	int running = 0, error = 0;

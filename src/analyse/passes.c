@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "analyse/analyse.h"
+#include "passes/sources.h"
 
 /* A typed adapter, so the table needs no function-pointer casts. */
 #define IFFA_PASS_ADAPTER(name, type)                                                  \
@@ -94,7 +95,12 @@ static const iffa_param_spec clusters_rows[] = {
 
 /* ---- exposure -------------------------------------------------------------- */
 
-IFFA_PASS_ADAPTER(exposure, iffa_exposure_params)
+/* The exposure pass leaves its scores for the store when asked (env->exposure). */
+static int run_exposure(iffa_findings *out, const iffa_flowgraph *g, const iffa_pass_env *env,
+			const void *params)
+{
+	return iffa_exposure__pass(out, g, (const iffa_exposure_params *)params, env->exposure);
+}
 static const iffa_exposure_params exposure_defaults = IFFA_EXPOSURE_PARAMS_INIT;
 static const iffa_param_spec exposure_rows[] = {
 	{"exposure.threshold", IFFA_PARAM_REAL, F(iffa_exposure_params, threshold), 0, 1, NULL,

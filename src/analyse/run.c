@@ -174,7 +174,7 @@ static const char audit_sql[] =
  * the run from one without exposure), or {} when the pass did not run.
  */
 static int store_exposure(char *extra, size_t size, iffa_db *db, int64_t run,
-			  const iffa_analysis *a, const iffa_flowgraph *g)
+			  const iffa_analysis *a, const iffa_flowgraph *g, const iffa_exposure *scores)
 {
 	iffa_exposure_params p;
 	long long max_account = 0;
@@ -186,7 +186,7 @@ static int store_exposure(char *extra, size_t size, iffa_db *db, int64_t run,
 		if (strcmp(iffa_analyse__passes[i].name, "exposure") != 0 || !a->selected[i])
 			continue;
 		iffa_analyse__effective(&p, a, i);
-		if ((error = iffa_analyse__store_exposure(db, run, &p, g, &rows)) < 0)
+		if ((error = iffa_analyse__store_exposure(db, run, &p, g, scores, &rows)) < 0)
 			return error;
 		if (g->level == IFFA_LEVEL_ACCOUNT) {
 			/* every account is a vertex at account level */
@@ -259,6 +259,7 @@ int iffa_analyse(int64_t *out_run, iffa_db *db, const iffa_analysis *a,
 	iffa_ingest_options io = IFFA_INGEST_OPTIONS_INIT;
 	iffa_flowgraph *g = NULL;
 	iffa_findings *f = NULL;
+	iffa_exposure *scores = NULL; /* the exposure pass's, for the store */
 	double seconds[64], t0, ingest_s;
 	size_t counts[64];
 	char *rc = NULL, id[32], extra[128];
@@ -296,7 +297,8 @@ int iffa_analyse(int64_t *out_run, iffa_db *db, const iffa_analysis *a,
 
 	stage(&o, "passes");
 	if ((error = iffa_findings_new(&f)) < 0 ||
-	    (error = iffa_analyse__run_passes(f, a, g, db, o.progress, seconds, counts)) < 0)
+	    (error = iffa_analyse__run_passes(f, a, g, db, o.progress, seconds, counts,
+						      &scores)) < 0)
 		goto fail;
 	if ((error = iffa_db__exec(db, "ending the analysis snapshot", "COMMIT", 0, NULL)) < 0)
 		goto fail;
@@ -309,7 +311,7 @@ int iffa_analyse(int64_t *out_run, iffa_db *db, const iffa_analysis *a,
 		goto fail;
 	if ((error = iffa_analyse__store(db, run, f, g)) < 0)
 		goto fail;
-	if ((error = store_exposure(extra, sizeof(extra), db, run, a, g)) < 0)
+	if ((error = store_exposure(extra, sizeof(extra), db, run, a, g, scores)) < 0)
 		goto fail;
 	{
 		const char *p[3] = {id, rc, extra};
@@ -345,6 +347,7 @@ fail:
 done:
 	free(rc);
 	iffa_findings_free(f);
+	iffa_exposure_free(scores);
 	iffa_flowgraph_free(g);
 	return error;
 }

@@ -745,6 +745,12 @@ static int cmp_ranked(const void *a, const void *b)
 
 int iffa_pass_exposure(iffa_findings *out, const iffa_flowgraph *g, const iffa_exposure_params *p)
 {
+	return iffa_exposure__pass(out, g, p, NULL);
+}
+
+int iffa_exposure__pass(iffa_findings *out, const iffa_flowgraph *g, const iffa_exposure_params *p,
+			iffa_exposure **keep)
+{
 	iffa_exposure *x = NULL;
 	iffa_exposure_result r;
 	ranked *list = NULL;
@@ -828,6 +834,9 @@ int iffa_pass_exposure(iffa_findings *out, const iffa_flowgraph *g, const iffa_e
 done:
 	iffa_exposure_result_dispose(&r);
 	free(list);
-	iffa_exposure_free(x);
+	if (keep && error == 0)
+		*keep = x;
+	else
+		iffa_exposure_free(x);
 	return error;
 }

@@ -27,4 +27,12 @@ static inline int iffa_passes__conflict_gold_edge(const iffa_flowgraph *g, igrap
 	       (g->vflags[IGRAPH_TO(&g->graph, e)] & IFFA_VERTEX_AFFECTED_ZONE);
 }
 
+/*
+ * iffa_pass_exposure(), handing its scores to `keep` (when not NULL and
+ * the pass succeeds; the caller frees them) instead of freeing them: the
+ * analysis stores every vertex's exposure from them after the passes.
+ */
+int iffa_exposure__pass(iffa_findings *out, const iffa_flowgraph *g, const iffa_exposure_params *p,
+			iffa_exposure **keep);
+
 #endif
