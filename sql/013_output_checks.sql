@@ -18,12 +18,12 @@ ALTER TABLE finding_member DROP CONSTRAINT IF EXISTS finding_member_finding_id_f
 ALTER TABLE vertex_exposure DROP CONSTRAINT IF EXISTS vertex_exposure_run_id_fkey;
 ALTER TABLE exposure_edge DROP CONSTRAINT IF EXISTS exposure_edge_run_id_fkey;
 
--- A deleted finding takes its members along; a deleted run its findings
--- and exposure rows.
 -- Evidence is compressed with lz4: faster to write and to read back (the
 -- analysis digests it) than the default pglz, for about the same size.
 ALTER TABLE finding ALTER COLUMN evidence SET COMPRESSION lz4;
 
+-- A deleted finding takes its members along; a deleted run its findings
+-- and exposure rows.
 CREATE FUNCTION iffa_finding_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM finding_member WHERE finding_id = OLD.id;
