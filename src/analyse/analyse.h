@@ -69,9 +69,9 @@ typedef struct {
 	const void *defaults;         /* a struct filled by its _PARAMS_INIT */
 	const iffa_param_spec *params;
 	size_t nparams;
-	int beside;                   /* calls no igraph function and reads no table: may
-				         run on a thread of its own beside the others
-				         (analyse.overlap) */
+	int beside;                   /* calls no igraph function: may run on a thread of
+				         its own beside the others (analyse.overlap); the
+				         run's connection is then that thread's alone */
 } iffa_pass_spec;
 
 /* The analysis's own parameters (pass "analyse", never run). */

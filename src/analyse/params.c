@@ -582,18 +582,21 @@ static int run_one(iffa_findings *out, const iffa_analysis *a, size_t i, const i
 }
 
 /*
- * With analyse.overlap, the passes marked `beside` (the paths pass: pure
- * C over the graph's arrays, no igraph call, no table read) run on a
- * thread of their own from the start, into findings of their own, while
- * this thread runs the passes before them in the table; the thread is
- * joined before the first pass after them, and their findings appended
- * there, so the findings come out in table order as without overlap.
- * igraph is only ever called from this thread.
+ * With analyse.overlap, the passes marked `beside` (gold and paths: C
+ * over the graph's arrays and the gold pass's own queries, no igraph
+ * call) run one after the other on a thread of their own from the start,
+ * into findings of their own, while this thread runs the other passes
+ * before them in the table; the thread is joined before the first pass
+ * after them, and their findings appended there, so the findings come
+ * out in table order as without overlap. igraph is only ever called from
+ * this thread; the run's connection is the other thread's while it runs
+ * (passes here get none meanwhile, and one that needs it fails rather
+ * than share it).
  */
 typedef struct {
 	const iffa_analysis *a;
 	const iffa_flowgraph *g;
-	iffa_pass_env env;        /* no connection */
+	iffa_pass_env env;        /* the run's connection, while the thread runs */
 	FILE *progress;
 	double *seconds;
 	size_t *counts;
@@ -644,6 +647,7 @@ int iffa_analyse__run_passes(iffa_findings *out, const iffa_analysis *a, const i
 			b.a = a;
 			b.g = g;
 			b.env.walks = env.walks;
+			b.env.db = db;
 			b.progress = progress;
 			b.seconds = seconds;
 			b.counts = counts;
@@ -671,6 +675,7 @@ int iffa_analyse__run_passes(iffa_findings *out, const iffa_analysis *a, const i
 		}
 		if (b.out && iffa_analyse__passes[i].beside)
 			continue;
+		env.db = b.out ? NULL : db;
 		error = run_one(out, a, i, g, &env, progress, seconds, counts);
 	}
 	if (running)

@@ -41,7 +41,7 @@
 #define IFFA_PASS_ROW(name, type, defaults, rows)                                       \
 	{#name, run_##name, sizeof(type), &(defaults), rows, sizeof(rows) / sizeof(rows[0]), 0}
 
-/* A pass that calls no igraph function and reads no table (analyse.overlap). */
+/* A pass that calls no igraph function (analyse.overlap). */
 #define IFFA_PASS_ROW_BESIDE(name, type, defaults, rows)                                \
 	{#name, run_##name, sizeof(type), &(defaults), rows, sizeof(rows) / sizeof(rows[0]), 1}
 
@@ -287,7 +287,7 @@ const iffa_pass_spec iffa_analyse__passes[] = {
 	IFFA_PASS_ROW(clusters, iffa_clusters_params, clusters_defaults, clusters_rows),
 	IFFA_PASS_ROW(exposure, iffa_exposure_params, exposure_defaults, exposure_rows),
 	IFFA_PASS_ROW(typologies, iffa_typologies_params, typologies_defaults, typologies_rows),
-	IFFA_PASS_ROW(gold, iffa_gold_params, gold_defaults, gold_rows),
+	IFFA_PASS_ROW_BESIDE(gold, iffa_gold_params, gold_defaults, gold_rows),
 	IFFA_PASS_ROW_BESIDE(paths, iffa_paths_params, paths_defaults, paths_rows),
 	IFFA_PASS_ROW(intermediaries, iffa_intermediaries_params, intermediaries_defaults,
 		      intermediaries_rows),
