@@ -203,52 +203,24 @@ done:
 
 /* ---- COPY --------------------------------------------------------------- */
 
-static int copy_start(iffa_db *db, const char *sql)
-{
-	PGresult *res = PQexec(db->conn, sql);
-	int error = 0;
-
-	if (PQresultStatus(res) != PGRES_COPY_IN)
-		error = iffa_db__fail(db, res, "starting COPY of the exposure");
-	PQclear(res);
-	return error;
-}
-
 static int copy_flush(iffa_db *db, iffa_jsonbuf *b)
 {
+	int error;
+
 	if (b->oom)
 		return iffa_error_set(IFFA_ENOMEM, "out of memory for exposure rows");
-	if (b->len && PQputCopyData(db->conn, b->ptr, (int)b->len) != 1)
-		return iffa_db__fail(db, NULL, "sending exposure rows with COPY");
+	if ((error = iffa_db__copy_put(db, "sending exposure rows with COPY", b->ptr, b->len)) < 0)
+		return error;
 	iffa_jsonbuf__clear(b);
 	return 0;
 }
 
-/*
- * End COPY. After a failure (`error` < 0, its message set) the server
- * drops what it received and the failure is returned as it was; otherwise
- * the server's verdict on the rows.
- */
+/* End COPY: the rest of `b` sent unless `error` (then the server drops the rows). */
 static int copy_end(iffa_db *db, iffa_jsonbuf *b, int error, const char *what)
 {
-	char reason[512];
-	PGresult *res;
-	int failed;
-
 	if (!error)
 		error = copy_flush(db, b);
-	failed = error < 0;
-	snprintf(reason, sizeof(reason), "%s", failed ? iffa_error_last() : "");
-	if (PQputCopyEnd(db->conn, failed ? reason : NULL) != 1 && !failed)
-		error = iffa_db__fail(db, NULL, "ending COPY of the exposure");
-	while ((res = PQgetResult(db->conn)) != NULL) {
-		if (!failed && !error && PQresultStatus(res) != PGRES_COMMAND_OK)
-			error = iffa_db__fail(db, res, what);
-		PQclear(res);
-	}
-	if (failed)
-		iffa_error_set(error, "%s", reason);
-	return error;
+	return iffa_db__copy_finish(db, what, error);
 }
 
 /* Binary COPY: big-endian integers, each field's length before it. */
@@ -469,7 +441,7 @@ int iffa_analyse__store_exposure(iffa_db *db, int64_t run, const iffa_exposure_p
 			goto done;
 	}
 	/* One sweep: each vertex's row goes as soon as it is known. */
-	if ((error = copy_start(db, vertex_copy_sql)) < 0)
+	if ((error = iffa_db__copy_begin(db, "starting COPY of the exposure", vertex_copy_sql)) < 0)
 		goto done;
 	iffa_jsonbuf__put(&b, header, sizeof(header));
 	for (igraph_integer_t v = 0; v < g->nv && !error; v++) {
@@ -493,7 +465,7 @@ int iffa_analyse__store_exposure(iffa_db *db, int64_t run, const iffa_exposure_p
 	if (merged && (error = fetch_records(&s, db)) < 0)
 		goto done;
 	snprintf(runtext, sizeof(runtext), "%lld", (long long)run);
-	if ((error = copy_start(db, edge_copy_sql)) < 0)
+	if ((error = iffa_db__copy_begin(db, "starting COPY of the exposure", edge_copy_sql)) < 0)
 		goto done;
 	for (size_t i = 0; i < s.n && !error; i++) {
 		edge_row(&b, &s, runtext, i);

@@ -341,14 +341,7 @@ static int copy_rows(iffa_db *db, const labels *l, const iffa_findings *f, PGres
 			iffa_jsonbuf__clear(&out);
 		}
 	}
-	if (error < 0) {
-		char msg[512];
-		snprintf(msg, sizeof(msg), "%s", iffa_error_last());
-		iffa_db__copy_end(db, what, "the findings could not be sent");
-		error = iffa_error_set(error, "%s", msg);
-	} else {
-		error = iffa_db__copy_end(db, what, NULL);
-	}
+	error = iffa_db__copy_finish(db, what, error);
 	iffa_jsonbuf__dispose(&out);
 	iffa_jsonbuf__dispose(&scratch);
 	return error;

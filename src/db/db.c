@@ -3,6 +3,7 @@
  * PostgreSQL. User data always travels as parameters (PQexecParams), never
  * pasted into SQL text.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,4 +135,15 @@ int iffa_db__copy_end(iffa_db *db, const char *what, const char *abort_reason)
 	if (abort_reason && !error)
 		error = iffa_error_set(IFFA_EDB, "%s: stopped (%s)", what, abort_reason);
 	return error;
+}
+
+int iffa_db__copy_finish(iffa_db *db, const char *what, int error)
+{
+	char reason[512];
+
+	if (error >= 0)
+		return iffa_db__copy_end(db, what, NULL);
+	snprintf(reason, sizeof(reason), "%s", iffa_error_last());
+	iffa_db__copy_end(db, what, reason);
+	return iffa_error_set(error, "%s", reason);
 }

@@ -54,4 +54,11 @@ int iffa_db__copy_begin(iffa_db *db, const char *what, const char *sql);
 int iffa_db__copy_put(iffa_db *db, const char *what, const char *data, size_t len);
 int iffa_db__copy_end(iffa_db *db, const char *what, const char *abort_reason);
 
+/*
+ * End COPY after the caller's work: when `error` < 0 (its message set)
+ * the server drops the rows and `error` is returned with its message as
+ * it was; otherwise the server's verdict on the rows.
+ */
+int iffa_db__copy_finish(iffa_db *db, const char *what, int error);
+
 #endif
