@@ -107,13 +107,21 @@ int iffa_analyse__store(iffa_db *db, int64_t run, const iffa_findings *f, const 
 
 /*
  * Store the exposure of every vertex within reach of a source (or with a
- * score) in vertex_exposure, their paths' edges once each in
- * exposure_edge, for run `run`, inside the caller's transaction;
- * `out_rows` receives the rows written (src/analyse/exposure.c).
+ * score) in vertex_exposure and the edges of their paths in exposure_edge,
+ * for run `run`, inside the caller's transaction, from `scores` (the
+ * exposure pass's; NULL: computed here). In two calls (src/analyse/
+ * exposure.c): begin writes the vertex rows and starts reading the merged
+ * edges' records beside; end writes the edges and gives the rows written.
+ * Free the handle in every case (it waits for the records).
  */
-int iffa_analyse__store_exposure(iffa_db *db, int64_t run, const iffa_exposure_params *p,
-				 const iffa_flowgraph *g, const iffa_exposure *scores,
-				 size_t *out_rows);
+typedef struct iffa_analyse__exposure_store iffa_analyse__exposure_store;
+
+int iffa_analyse__store_exposure_begin(iffa_analyse__exposure_store **out, iffa_db *db,
+				       int64_t run, const iffa_exposure_params *p,
+				       const iffa_flowgraph *g, const iffa_exposure *scores);
+int iffa_analyse__store_exposure_end(iffa_analyse__exposure_store *st, iffa_db *db,
+				     size_t *out_rows);
+void iffa_analyse__store_exposure_free(iffa_analyse__exposure_store *st);
 
 /*
  * Run the selected passes: per pass (index in the table) the seconds it

@@ -26,6 +26,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -396,36 +397,80 @@ static int stored(const iffa_exposure_result *r)
 	return r->hops >= 0 || r->score >= SCORE_FLOOR;
 }
 
-int iffa_analyse__store_exposure(iffa_db *db, int64_t run, const iffa_exposure_params *p,
-				 const iffa_flowgraph *g, const iffa_exposure *scores,
-				 size_t *out_rows)
+/*
+ * Storing is cut in two around the findings' store (src/analyse/run.c):
+ * begin writes every vertex's row and starts reading the records of the
+ * merged path edges on a second connection, on a thread of its own (one
+ * scan of the transfers, which the server runs while this connection
+ * writes the findings); end waits for them and writes the path edges.
+ */
+struct iffa_analyse__exposure_store {
+	iffa_exposure *x;   /* computed here when the pass left none */
+	edges s;
+	int64_t run;
+	size_t rows;
+	iffa_db *side;      /* the records' connection */
+	pthread_t thread;
+	int running, merged;
+	int error;          /* the records thread's failure, its message below */
+	char message[512];
+};
+
+static void *records_main(void *arg)
+{
+	iffa_analyse__exposure_store *st = arg;
+	int error;
+
+	if ((error = iffa_db__exec(st->side, "reading the records of exposure paths", "BEGIN", 0,
+				   NULL)) == 0 &&
+	    (error = fetch_records(&st->s, st->side)) == 0)
+		error = iffa_db__exec(st->side, "reading the records of exposure paths", "COMMIT", 0,
+				      NULL);
+	if (error < 0) {
+		st->error = error;
+		snprintf(st->message, sizeof(st->message), "%s", iffa_error_last());
+	}
+	return NULL;
+}
+
+void iffa_analyse__store_exposure_free(iffa_analyse__exposure_store *st)
+{
+	if (!st)
+		return;
+	if (st->running)
+		pthread_join(st->thread, NULL);
+	iffa_db_free(st->side);
+	edges_dispose(&st->s);
+	iffa_exposure_free(st->x);
+	free(st);
+}
+
+int iffa_analyse__store_exposure_begin(iffa_analyse__exposure_store **out, iffa_db *db,
+				       int64_t run, const iffa_exposure_params *p,
+				       const iffa_flowgraph *g, const iffa_exposure *scores)
 {
 	static const char header[19] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', '\377', '\r', '\n', 0};
-	iffa_exposure *x = NULL; /* computed here when the pass left none */
+	iffa_analyse__exposure_store *st;
 	const iffa_exposure *xs;
 	iffa_exposure_result r;
 	iffa_jsonbuf b = IFFA_JSONBUF_INIT;
-	edges s;
-	char runtext[32];
-	size_t rows = 0;
-	int error, merged = 0;
+	int error;
 
+	*out = NULL;
 	memset(&r, 0, sizeof(r));
-	memset(&s, 0, sizeof(s));
-	*out_rows = 0;
-	s.g = g;
-	if (!scores && (error = iffa_exposure_new(&x, g, p)) < 0)
-		return error;
-	if (scores)
-		xs = scores;
-	else
-		xs = x;
-	if (!(s.slot = malloc(((size_t)g->ne + 1) * sizeof(*s.slot)))) {
+	if (!(st = calloc(1, sizeof(*st))))
+		return iffa_error_set(IFFA_ENOMEM, "out of memory for exposure rows");
+	st->s.g = g;
+	st->run = run;
+	if (!scores && (error = iffa_exposure_new(&st->x, g, p)) < 0)
+		goto done;
+	xs = scores ? scores : st->x;
+	if (!(st->s.slot = malloc(((size_t)g->ne + 1) * sizeof(*st->s.slot)))) {
 		error = iffa_error_set(IFFA_ENOMEM, "out of memory for exposure rows");
 		goto done;
 	}
 	for (igraph_integer_t e = 0; e < g->ne; e++)
-		s.slot[e] = -1;
+		st->s.slot[e] = -1;
 
 	{
 		PGresult *res = NULL;
@@ -448,8 +493,8 @@ int iffa_analyse__store_exposure(iffa_db *db, int64_t run, const iffa_exposure_p
 		if ((error = iffa_exposure_of(&r, xs, v)) < 0)
 			break;
 		if (stored(&r)) {
-			error = vertex_row(&b, &s, run, v, &r);
-			rows++;
+			error = vertex_row(&b, &st->s, run, v, &r);
+			st->rows++;
 		}
 		iffa_exposure_result_dispose(&r);
 		if (!error && b.len >= COPY_FLUSH)
@@ -460,25 +505,52 @@ int iffa_analyse__store_exposure(iffa_db *db, int64_t run, const iffa_exposure_p
 	if ((error = copy_end(db, &b, error, "storing vertex exposure")) < 0)
 		goto done;
 
-	for (size_t i = 0; i < s.n && !merged; i++)
-		merged = merged_transfer(g, s.edge[i]);
-	if (merged && (error = fetch_records(&s, db)) < 0)
-		goto done;
-	snprintf(runtext, sizeof(runtext), "%lld", (long long)run);
-	if ((error = iffa_db__copy_begin(db, "starting COPY of the exposure", edge_copy_sql)) < 0)
-		goto done;
-	for (size_t i = 0; i < s.n && !error; i++) {
-		edge_row(&b, &s, runtext, i);
-		if (b.len >= COPY_FLUSH)
-			error = copy_flush(db, &b);
+	for (size_t i = 0; i < st->s.n && !st->merged; i++)
+		st->merged = merged_transfer(g, st->s.edge[i]);
+	if (st->merged) {
+		/* beside, on a second connection; here, if none can be had */
+		if (iffa_db__connect_like(&st->side, db, "opening a connection for the records "
+							 "of exposure paths") == 0 &&
+		    pthread_create(&st->thread, NULL, records_main, st) == 0)
+			st->running = 1;
+		else if ((error = fetch_records(&st->s, db)) < 0)
+			goto done;
 	}
-	if ((error = copy_end(db, &b, error, "storing exposure path edges")) < 0)
-		goto done;
-	*out_rows = rows;
 done:
 	iffa_exposure_result_dispose(&r);
 	iffa_jsonbuf__dispose(&b);
-	edges_dispose(&s);
-	iffa_exposure_free(x);
+	if (error < 0)
+		iffa_analyse__store_exposure_free(st);
+	else
+		*out = st;
+	return error;
+}
+
+int iffa_analyse__store_exposure_end(iffa_analyse__exposure_store *st, iffa_db *db,
+				     size_t *out_rows)
+{
+	iffa_jsonbuf b = IFFA_JSONBUF_INIT;
+	char runtext[32];
+	int error;
+
+	*out_rows = 0;
+	if (st->running) {
+		pthread_join(st->thread, NULL);
+		st->running = 0;
+		if (st->error)
+			return iffa_error_set(st->error, "%s", st->message);
+	}
+	snprintf(runtext, sizeof(runtext), "%lld", (long long)st->run);
+	if ((error = iffa_db__copy_begin(db, "starting COPY of the exposure", edge_copy_sql)) < 0)
+		return error;
+	for (size_t i = 0; i < st->s.n && !error; i++) {
+		edge_row(&b, &st->s, runtext, i);
+		if (b.len >= COPY_FLUSH)
+			error = copy_flush(db, &b);
+	}
+	error = copy_end(db, &b, error, "storing exposure path edges");
+	iffa_jsonbuf__dispose(&b);
+	if (error == 0)
+		*out_rows = st->rows;
 	return error;
 }

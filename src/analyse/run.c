@@ -170,16 +170,20 @@ static const char audit_sql[] =
 	"'row_counts', r.row_counts) FROM analysis_run r WHERE r.id = $1::bigint";
 
 /*
- * When the exposure pass ran, its per-vertex values for screening, with
- * the values the pass used. `extra` receives what row_counts adds:
+ * The findings, and when the exposure pass ran, its per-vertex values for
+ * screening, with the values the pass used: the vertex rows first, so that
+ * the server reads the records of their paths' edges on a second
+ * connection while this one writes the findings (src/analyse/exposure.c).
+ * `extra` receives what row_counts adds:
  * {"exposure": {"rows": n, "max_account_id": id}}, the highest account id
  * the graph could hold (so that a screening tells an account loaded after
  * the run from one without exposure), or {} when the pass did not run.
  */
-static int store_exposure(char *extra, size_t size, iffa_db *db, int64_t run,
-			  const iffa_analysis *a, const iffa_flowgraph *g, const iffa_exposure *scores)
+static int store_all(char *extra, size_t size, iffa_db *db, int64_t run, const iffa_analysis *a,
+		     const iffa_flowgraph *g, const iffa_findings *f, const iffa_exposure *scores)
 {
 	iffa_exposure_params p;
+	iffa_analyse__exposure_store *st = NULL;
 	long long max_account = 0;
 	size_t rows;
 	int error;
@@ -189,8 +193,19 @@ static int store_exposure(char *extra, size_t size, iffa_db *db, int64_t run,
 		if (strcmp(iffa_analyse__passes[i].name, "exposure") != 0 || !a->selected[i])
 			continue;
 		iffa_analyse__effective(&p, a, i);
-		if ((error = iffa_analyse__store_exposure(db, run, &p, g, scores, &rows)) < 0)
+		if ((error = iffa_analyse__store_exposure_begin(&st, db, run, &p, g, scores)) < 0)
 			return error;
+	}
+	error = iffa_analyse__store(db, run, f, g);
+	if (!st || error < 0) {
+		iffa_analyse__store_exposure_free(st);
+		return error;
+	}
+	error = iffa_analyse__store_exposure_end(st, db, &rows);
+	iffa_analyse__store_exposure_free(st);
+	if (error < 0)
+		return error;
+	{
 		if (g->level == IFFA_LEVEL_ACCOUNT) {
 			/* every account is a vertex at account level */
 			for (igraph_integer_t v = 0; v < g->nv; v++)
@@ -207,7 +222,6 @@ static int store_exposure(char *extra, size_t size, iffa_db *db, int64_t run,
 		}
 		snprintf(extra, size, "{\"exposure\":{\"rows\":%zu,\"max_account_id\":%lld}}", rows,
 			 max_account);
-		return 0;
 	}
 	return 0;
 }
@@ -314,9 +328,7 @@ int iffa_analyse(int64_t *out_run, iffa_db *db, const iffa_analysis *a,
 	stage(&o, "store");
 	if ((error = iffa_db__exec(db, "storing findings", "BEGIN", 0, NULL)) < 0)
 		goto fail;
-	if ((error = iffa_analyse__store(db, run, f, g)) < 0)
-		goto fail;
-	if ((error = store_exposure(extra, sizeof(extra), db, run, a, g, scores)) < 0)
+	if ((error = store_all(extra, sizeof(extra), db, run, a, g, f, scores)) < 0)
 		goto fail;
 	{
 		const char *p[3] = {id, rc, extra};

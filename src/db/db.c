@@ -147,3 +147,36 @@ int iffa_db__copy_finish(iffa_db *db, const char *what, int error)
 	iffa_db__copy_end(db, what, reason);
 	return iffa_error_set(error, "%s", reason);
 }
+
+int iffa_db__connect_like(iffa_db **out, iffa_db *main_db, const char *what)
+{
+	PQconninfoOption *opts = PQconninfo(main_db->conn), *o;
+	const char *keys[64], *values[64];
+	int n = 0, error;
+	iffa_db *db;
+
+	*out = NULL;
+	if (!opts)
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	for (o = opts; o->keyword && n < 63; o++) {
+		if (o->val && *o->val) {
+			keys[n] = o->keyword;
+			values[n] = o->val;
+			n++;
+		}
+	}
+	keys[n] = values[n] = NULL;
+	if (!(db = calloc(1, sizeof(*db)))) {
+		PQconninfoFree(opts);
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	}
+	db->conn = PQconnectdbParams(keys, values, 0);
+	PQconninfoFree(opts);
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		error = iffa_db__fail(db, NULL, what);
+		iffa_db_free(db);
+		return error;
+	}
+	*out = db;
+	return 0;
+}

@@ -43,6 +43,13 @@ int iffa_db__query(PGresult **out, iffa_db *db, const char *what,
 int iffa_db__fail(iffa_db *db, const PGresult *res, const char *what);
 
 /*
+ * A second connection with the parameters of `db` (host, port, user,
+ * database, TLS...), for work beside it on another thread. `what` names
+ * it in the error. @return 0, IFFA_ENOMEM or IFFA_EDB
+ */
+int iffa_db__connect_like(iffa_db **out, iffa_db *db, const char *what);
+
+/*
  * COPY ... FROM STDIN, for writing many rows in one statement: start it
  * with a fixed statement (no user data in `sql`: the rows carry it), send
  * the rows' bytes in blocks, end it. On any failure end it with an

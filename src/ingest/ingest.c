@@ -959,39 +959,6 @@ static int on_partition_row(iffa_copybin *d, void *payload)
 }
 
 /* A connection like the main one: same parameters, as libpq resolved them. */
-static int connect_like(iffa_db **out, iffa_db *main_db)
-{
-	PQconninfoOption *opts = PQconninfo(iffa_db_conn(main_db)), *o;
-	const char *keys[64], *values[64];
-	int n = 0, error;
-	iffa_db *db;
-
-	*out = NULL;
-	if (!opts)
-		return iffa_error_set(IFFA_ENOMEM, "out of memory");
-	for (o = opts; o->keyword && n < 63; o++) {
-		if (o->val && *o->val) {
-			keys[n] = o->keyword;
-			values[n] = o->val;
-			n++;
-		}
-	}
-	keys[n] = values[n] = NULL;
-	if (!(db = calloc(1, sizeof(*db)))) {
-		PQconninfoFree(opts);
-		return iffa_error_set(IFFA_ENOMEM, "out of memory");
-	}
-	db->conn = PQconnectdbParams(keys, values, 0);
-	PQconninfoFree(opts);
-	if (PQstatus(db->conn) != CONNECTION_OK) {
-		error = iffa_db__fail(db, NULL, "opening a reader connection");
-		iffa_db_free(db);
-		return error;
-	}
-	*out = db;
-	return 0;
-}
-
 static void *reader_main(void *arg)
 {
 	reader *rd = arg;
@@ -1001,7 +968,7 @@ static void *reader_main(void *arg)
 	char set[128];
 	int error;
 
-	if ((error = connect_like(&db, c->in->db)) < 0)
+	if ((error = iffa_db__connect_like(&db, c->in->db, "opening a reader connection")) < 0)
 		goto done;
 	snprintf(set, sizeof(set), "SET TRANSACTION SNAPSHOT '%s'", c->snapshot);
 	/* The reader keeps the limits of the session it works for. */
