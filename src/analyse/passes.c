@@ -56,8 +56,8 @@ static const iffa_param_spec analyse_rows[] = {
 	{"analyse.keep_parallel", IFFA_PARAM_BOOL, F(iffa_analyse_params, keep_parallel), 0, 1, NULL,
 	 "read one edge per flow instead of merging parallel flows"},
 	{"analyse.overlap", IFFA_PARAM_BOOL, F(iffa_analyse_params, overlap), 0, 1, NULL,
-	 "the paths pass runs on threads of its own beside the passes before it (faster "
-	 "on several cores, more memory at once; the findings are the same)"},
+	 "the gold and paths passes run on a thread of their own beside clusters, exposure "
+	 "and typologies (faster on several cores; the findings are the same)"},
 };
 
 /* ---- clusters -------------------------------------------------------------- */

@@ -205,24 +205,22 @@ static int store_all(char *extra, size_t size, iffa_db *db, int64_t run, const i
 	iffa_analyse__store_exposure_free(st);
 	if (error < 0)
 		return error;
-	{
-		if (g->level == IFFA_LEVEL_ACCOUNT) {
-			/* every account is a vertex at account level */
-			for (igraph_integer_t v = 0; v < g->nv; v++)
-				if (!(g->vkey[v] & 1) && (long long)(g->vkey[v] >> 1) > max_account)
-					max_account = (long long)(g->vkey[v] >> 1);
-		} else {
-			PGresult *res = NULL;
-			if ((error = iffa_db__query(&res, db, "reading the highest account id",
-						    "SELECT coalesce(max(id), 0) FROM account", 0,
-						    NULL)) < 0)
-				return error;
-			max_account = atoll(PQgetvalue(res, 0, 0));
-			PQclear(res);
-		}
-		snprintf(extra, size, "{\"exposure\":{\"rows\":%zu,\"max_account_id\":%lld}}", rows,
-			 max_account);
+	if (g->level == IFFA_LEVEL_ACCOUNT) {
+		/* every account is a vertex at account level */
+		for (igraph_integer_t v = 0; v < g->nv; v++)
+			if (!(g->vkey[v] & 1) && (long long)(g->vkey[v] >> 1) > max_account)
+				max_account = (long long)(g->vkey[v] >> 1);
+	} else {
+		PGresult *res = NULL;
+		if ((error = iffa_db__query(&res, db, "reading the highest account id",
+					    "SELECT coalesce(max(id), 0) FROM account", 0,
+					    NULL)) < 0)
+			return error;
+		max_account = atoll(PQgetvalue(res, 0, 0));
+		PQclear(res);
 	}
+	snprintf(extra, size, "{\"exposure\":{\"rows\":%zu,\"max_account_id\":%lld}}", rows,
+		 max_account);
 	return 0;
 }
 
