@@ -37,8 +37,6 @@
 #include "db/db.h"
 #include "graph/flowgraph.h"
 
-/* Send COPY data in blocks of about this size. */
-#define COPY_FLUSH (256 * 1024)
 /* A vertex out of reach of every source is stored only above this score. */
 #define SCORE_FLOOR 1e-6
 /* Type oid of int4, which a binary int4[] names for its elements. */
@@ -497,7 +495,7 @@ int iffa_analyse__store_exposure_begin(iffa_analyse__exposure_store **out, iffa_
 			st->rows++;
 		}
 		iffa_exposure_result_dispose(&r);
-		if (!error && b.len >= COPY_FLUSH)
+		if (!error && b.len >= IFFA_DB__COPY_BLOCK)
 			error = copy_flush(db, &b);
 	}
 	if (!error)
@@ -545,7 +543,7 @@ int iffa_analyse__store_exposure_end(iffa_analyse__exposure_store *st, iffa_db *
 		return error;
 	for (size_t i = 0; i < st->s.n && !error; i++) {
 		edge_row(&b, &st->s, runtext, i);
-		if (b.len >= COPY_FLUSH)
+		if (b.len >= IFFA_DB__COPY_BLOCK)
 			error = copy_flush(db, &b);
 	}
 	error = copy_end(db, &b, error, "storing exposure path edges");

@@ -305,9 +305,6 @@ static void copy_members(iffa_jsonbuf *out, const labels *l, const iffa_finding 
 	}
 }
 
-/* Rows are sent in blocks of about this many bytes. */
-#define COPY_BLOCK (1u << 20)
-
 /*
  * Send every finding (members = 0) or every member row (members = 1) in
  * one COPY. `ids` are the findings' ids, in order.
@@ -336,7 +333,7 @@ static int copy_rows(iffa_db *db, const labels *l, const iffa_findings *f, PGres
 			copy_finding(&out, &scratch, l, fd, id, run);
 		if (out.oom)
 			error = iffa_error_set(IFFA_ENOMEM, "out of memory for findings");
-		else if (out.len >= COPY_BLOCK || i + 1 == n) {
+		else if (out.len >= IFFA_DB__COPY_BLOCK || i + 1 == n) {
 			error = iffa_db__copy_put(db, what, out.ptr, out.len);
 			iffa_jsonbuf__clear(&out);
 		}

@@ -38,6 +38,14 @@ int iffa_cli_fail(const char *what, int error);
 /* Print a command's usage (to stdout when asked for, stderr on misuse). */
 int iffa_cli_usage(const char *name, FILE *to, int code);
 
+/*
+ * The value of option `name` at argv[*i] ("--name VALUE", which moves *i
+ * on, or "--name=VALUE"), or NULL when argv[*i] is another option. A
+ * missing value is reported on stderr for `command` and sets *missing.
+ */
+const char *iffa_cli_option_value(int argc, char **argv, int *i, const char *name,
+				  const char *command, int *missing);
+
 /* Connect using --db or the PG* variables; prints the error itself. */
 int iffa_cli_connect(iffa_db **out, const iffa_cli_global *g);
 

@@ -64,25 +64,6 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* The value of option `name` at argv[*i] ("--name VALUE" or "--name=VALUE"), or NULL. */
-static const char *option_value(int argc, char **argv, int *i, const char *name, int *missing)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(argv[*i], name, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		fprintf(stderr, "iffa: summary: %s needs a value\n", name);
-		*missing = 1;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
 /* A comma-separated list of channel or kind names into a bit mask. */
 static int parse_list(unsigned *out, const char *list, int channels)
 {
@@ -132,26 +113,26 @@ int iffa_cmd_summary(int argc, char **argv, const iffa_cli_global *g)
 		const char *v;
 		int missing = 0;
 
-		if ((v = option_value(argc, argv, &i, "--level", &missing))) {
+		if ((v = iffa_cli_option_value(argc, argv, &i, "--level", "summary", &missing))) {
 			if (strcmp(v, "account") == 0)
 				opts.level = IFFA_LEVEL_ACCOUNT;
 			else if (strcmp(v, "party") == 0)
 				opts.level = IFFA_LEVEL_PARTY;
 			else
 				return usage_error("--level is account or party");
-		} else if ((v = option_value(argc, argv, &i, "--from", &missing))) {
+		} else if ((v = iffa_cli_option_value(argc, argv, &i, "--from", "summary", &missing))) {
 			if (iffa_flowgraph_time_parse(&opts.from, v) < 0)
 				return usage_error(iffa_error_last());
-		} else if ((v = option_value(argc, argv, &i, "--to", &missing))) {
+		} else if ((v = iffa_cli_option_value(argc, argv, &i, "--to", "summary", &missing))) {
 			if (iffa_flowgraph_time_parse(&opts.to, v) < 0)
 				return usage_error(iffa_error_last());
-		} else if ((v = option_value(argc, argv, &i, "--channel", &missing))) {
+		} else if ((v = iffa_cli_option_value(argc, argv, &i, "--channel", "summary", &missing))) {
 			if (parse_list(&opts.channels, v, 1) < 0)
 				return usage_error(iffa_error_last());
-		} else if ((v = option_value(argc, argv, &i, "--kind", &missing))) {
+		} else if ((v = iffa_cli_option_value(argc, argv, &i, "--kind", "summary", &missing))) {
 			if (parse_list(&opts.kinds, v, 0) < 0)
 				return usage_error(iffa_error_last());
-		} else if ((v = option_value(argc, argv, &i, "--top", &missing))) {
+		} else if ((v = iffa_cli_option_value(argc, argv, &i, "--top", "summary", &missing))) {
 			char *end;
 			long n;
 
@@ -160,7 +141,7 @@ int iffa_cmd_summary(int argc, char **argv, const iffa_cli_global *g)
 			if (errno || *end || end == v || n < 0 || n > 1000000)
 				return usage_error("--top takes a number from 0 to 1000000");
 			top = (size_t)n;
-		} else if ((v = option_value(argc, argv, &i, "--readers", &missing))) {
+		} else if ((v = iffa_cli_option_value(argc, argv, &i, "--readers", "summary", &missing))) {
 			char *end;
 			long n;
 

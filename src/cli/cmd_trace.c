@@ -58,25 +58,6 @@ static int usage_error(const char *what)
 	return iffa_cli_usage("trace", stderr, IFFA_EXIT_USAGE);
 }
 
-/* "--name VALUE" or "--name=VALUE" at argv[*i]; NULL when another option. */
-static const char *option_value(int argc, char **argv, int *i, const char *name, int *missing)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(argv[*i], name, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		fprintf(stderr, "iffa: trace: %s needs a value\n", name);
-		*missing = 1;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
 static int number(double *out, const char *s, double lo, double hi)
 {
 	char *end;
@@ -108,42 +89,42 @@ int iffa_cmd_trace(int argc, char **argv, const iffa_cli_global *g)
 		double x;
 		int missing = 0;
 
-		if ((v = option_value(argc, argv, &i, "--from-date", &missing))) {
+		if ((v = iffa_cli_option_value(argc, argv, &i, "--from-date", "trace", &missing))) {
 			if (iffa_flowgraph_time_parse(&io.from, v) < 0)
 				return usage_error(iffa_error_last());
-		} else if ((v = option_value(argc, argv, &i, "--to-date", &missing))) {
+		} else if ((v = iffa_cli_option_value(argc, argv, &i, "--to-date", "trace", &missing))) {
 			if (iffa_flowgraph_time_parse(&io.to, v) < 0)
 				return usage_error(iffa_error_last());
-		} else if ((v = option_value(argc, argv, &i, "--from", &missing))) {
+		} else if ((v = iffa_cli_option_value(argc, argv, &i, "--from", "trace", &missing))) {
 			if (subject)
 				return usage_error("give one of --from and --to, once");
 			subject = v;
 			to.direction = IFFA_TRACE_FROM;
-		} else if ((v = option_value(argc, argv, &i, "--to", &missing))) {
+		} else if ((v = iffa_cli_option_value(argc, argv, &i, "--to", "trace", &missing))) {
 			if (subject)
 				return usage_error("give one of --from and --to, once");
 			subject = v;
 			to.direction = IFFA_TRACE_TO;
-		} else if ((v = option_value(argc, argv, &i, "--level", &missing))) {
+		} else if ((v = iffa_cli_option_value(argc, argv, &i, "--level", "trace", &missing))) {
 			if (strcmp(v, "account") == 0)
 				io.level = IFFA_LEVEL_ACCOUNT;
 			else if (strcmp(v, "party") == 0)
 				io.level = IFFA_LEVEL_PARTY;
 			else
 				return usage_error("--level is account or party");
-		} else if ((v = option_value(argc, argv, &i, "--dwell", &missing))) {
+		} else if ((v = iffa_cli_option_value(argc, argv, &i, "--dwell", "trace", &missing))) {
 			if (number(&x, v, 0, 3650) < 0)
 				return usage_error("--dwell takes a number of days from 0 to 3650");
 			to.dwell = (int64_t)llround(x * (double)IFFA_PATHS_DAY);
-		} else if ((v = option_value(argc, argv, &i, "--max-hops", &missing))) {
+		} else if ((v = iffa_cli_option_value(argc, argv, &i, "--max-hops", "trace", &missing))) {
 			if (number(&x, v, 1, 32) < 0 || x != floor(x))
 				return usage_error("--max-hops takes a whole number from 1 to 32");
 			to.max_hops = (int)x;
-		} else if ((v = option_value(argc, argv, &i, "--min-amount", &missing))) {
+		} else if ((v = iffa_cli_option_value(argc, argv, &i, "--min-amount", "trace", &missing))) {
 			if (number(&x, v, 0, 1e15) < 0)
 				return usage_error("--min-amount takes an amount of XOF (>= 0)");
 			to.min_amount = x;
-		} else if ((v = option_value(argc, argv, &i, "--max-paths", &missing))) {
+		} else if ((v = iffa_cli_option_value(argc, argv, &i, "--max-paths", "trace", &missing))) {
 			if (number(&x, v, 1, 1000000) < 0 || x != floor(x))
 				return usage_error("--max-paths takes a whole number from 1 to 1000000");
 			to.max_paths = (size_t)x;

@@ -85,6 +85,25 @@ int iffa_cli_usage(const char *name, FILE *to, int code)
 	return code;
 }
 
+const char *iffa_cli_option_value(int argc, char **argv, int *i, const char *name,
+				  const char *command, int *missing)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n) != 0)
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n] != '\0')
+		return NULL;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "iffa: %s: %s needs a value\n", command, name);
+		*missing = 1;
+		return NULL;
+	}
+	return argv[++*i];
+}
+
 int iffa_cli_fail(const char *what, int error)
 {
 	fprintf(stderr, "iffa: %s: %s\n", what, iffa_error_last());

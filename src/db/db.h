@@ -58,6 +58,9 @@ int iffa_db__connect_like(iffa_db **out, iffa_db *db, const char *what);
  * @return 0 or IFFA_EDB
  */
 int iffa_db__copy_begin(iffa_db *db, const char *what, const char *sql);
+
+/* COPY data is sent in blocks of about this many bytes. */
+#define IFFA_DB__COPY_BLOCK (256 * 1024)
 int iffa_db__copy_put(iffa_db *db, const char *what, const char *data, size_t len);
 int iffa_db__copy_end(iffa_db *db, const char *what, const char *abort_reason);
 

@@ -42,7 +42,6 @@
 #include "load/load.h"
 #include "load/spec.h"
 
-#define COPY_FLUSH (256 * 1024) /* send COPY data in blocks of about this size */
 #define MAX_COLS 16             /* more than any kind has */
 
 typedef struct {
@@ -627,7 +626,7 @@ static int read_records(loader *L)
 		L->out->rows_read++;
 		if ((error = put_record(L)) < 0)
 			return error;
-		if (L->copy.len >= COPY_FLUSH && (error = copy_flush(L)) < 0)
+		if (L->copy.len >= IFFA_DB__COPY_BLOCK && (error = copy_flush(L)) < 0)
 			return error;
 	}
 	if (rc < 0)

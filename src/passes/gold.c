@@ -44,6 +44,7 @@
 
 #include <libpq-fe.h>
 
+#include "core/grow.h"
 #include "iffa/common.h"
 #include "iffa/passes.h"
 #include "db/db.h"
@@ -88,22 +89,6 @@ typedef struct {
 	const igraph_integer_t *out_start, *out_edge;   /* transfer edges by source */
 } gctx;
 
-static int grow(void *p, size_t *cap, size_t need, size_t size)
-{
-	size_t c = *cap ? *cap : 16;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (c < need)
-		c *= 2;
-	if (!(q = realloc(*(void **)p, c * size)))
-		return iffa_error_set(IFFA_ENOMEM, "gold: out of memory");
-	*(void **)p = q;
-	*cap = c;
-	return 0;
-}
-
 static int add_m(lists *l, igraph_integer_t v)
 {
 	int error;
@@ -113,7 +98,7 @@ static int add_m(lists *l, igraph_integer_t v)
 	for (size_t i = 0; i < l->nm; i++)
 		if (l->m[i] == v)
 			return 0;
-	if ((error = grow(&l->m, &l->capm, l->nm + 1, sizeof(*l->m))) < 0)
+	if ((error = iffa_grow(&l->m, &l->capm, l->nm + 1, sizeof(*l->m))) < 0)
 		return error;
 	l->m[l->nm++] = v;
 	return 0;
@@ -128,7 +113,7 @@ static int add_e(lists *l, igraph_integer_t e)
 	for (size_t i = 0; i < l->ne; i++)
 		if (l->e[i] == e)
 			return 0;
-	if ((error = grow(&l->e, &l->cape, l->ne + 1, sizeof(*l->e))) < 0)
+	if ((error = iffa_grow(&l->e, &l->cape, l->ne + 1, sizeof(*l->e))) < 0)
 		return error;
 	l->e[l->ne++] = e;
 	return 0;

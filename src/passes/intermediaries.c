@@ -62,6 +62,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grow.h"
 #include "graph/flowgraph.h"
 #include "passes/paths.h"
 
@@ -91,22 +92,6 @@ static int by_holder(const void *a, const void *b)
 	return x->source < y->source ? -1 : x->source > y->source;
 }
 
-static int grow(void **ptr, size_t *cap, size_t need, size_t size)
-{
-	size_t c = *cap ? *cap : 64;
-	void *n;
-
-	if (need <= *cap)
-		return 0;
-	while (c < need)
-		c *= 2;
-	if (!(n = realloc(*ptr, c * size)))
-		return iffa_error_set(IFFA_ENOMEM, "out of memory");
-	*ptr = n;
-	*cap = c;
-	return 0;
-}
-
 typedef struct {
 	mark *v;
 	size_t n, cap;
@@ -115,7 +100,7 @@ typedef struct {
 static int push_mark(markvec *m, igraph_integer_t holder, igraph_integer_t edge, size_t source,
 		     int in, int mode)
 {
-	int error = grow((void **)&m->v, &m->cap, m->n + 1, sizeof(*m->v));
+	int error = iffa_grow((void **)&m->v, &m->cap, m->n + 1, sizeof(*m->v));
 
 	if (error < 0)
 		return error;
@@ -857,7 +842,7 @@ int iffa_intermediaries__pass(iffa_findings *out, const iffa_flowgraph *g,
 		/* Distinct sources arriving. */
 		{
 			size_t ns = 0;
-			if ((error = grow((void **)&srcs, &capsrcs, j - i, sizeof(*srcs))) < 0)
+			if ((error = iffa_grow((void **)&srcs, &capsrcs, j - i, sizeof(*srcs))) < 0)
 				break;
 			for (size_t q = i; q < j; q++)
 				if (marks.v[q].in)

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grow.h"
 #include "graph/flowgraph.h"
 #include "passes/paths.h"
 
@@ -104,22 +105,6 @@ static int by_size(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int grow(void **ptr, size_t *cap, size_t need, size_t size)
-{
-	size_t c = *cap ? *cap : 16;
-	void *n;
-
-	if (need <= *cap)
-		return 0;
-	while (c < need)
-		c *= 2;
-	if (!(n = realloc(*ptr, c * size)))
-		return iffa_error_set(IFFA_ENOMEM, "out of memory");
-	*ptr = n;
-	*cap = c;
-	return 0;
-}
-
 igraph_integer_t iffa_routes__largest(const iffa_routes *r, const iffa_route_hop *h,
 				      const iffa_flowgraph *g)
 {
@@ -192,11 +177,11 @@ int iffa_routes__merge(iffa_routes *out, const iffa_walk *w, const iffa_walk_pat
 
 		for (j = i + 1; j < p->npaths && same_route(first, &items[j]); j++)
 			;
-		if ((error = grow((void **)&out->routes, &caproutes, out->n + 1,
+		if ((error = iffa_grow((void **)&out->routes, &caproutes, out->n + 1,
 				  sizeof(*out->routes))) < 0 ||
-		    (error = grow((void **)&out->hops, &caphops, out->nhops + nh,
+		    (error = iffa_grow((void **)&out->hops, &caphops, out->nhops + nh,
 				  sizeof(*out->hops))) < 0 ||
-		    (error = grow((void **)&out->srcs, &capsrcs, out->nsrcs + (j - i),
+		    (error = iffa_grow((void **)&out->srcs, &capsrcs, out->nsrcs + (j - i),
 				  sizeof(*out->srcs))) < 0)
 			break;
 		r = &out->routes[out->n];
@@ -231,7 +216,7 @@ int iffa_routes__merge(iffa_routes *out, const iffa_walk *w, const iffa_walk_pat
 				h->carried = x->carried > h->carried ? x->carried : h->carried;
 				h->lo = x->lo < h->lo ? x->lo : h->lo;
 				h->hi = x->hi > h->hi ? x->hi : h->hi;
-				if ((error = grow((void **)&tmp, &captmp, ntmp + (x->e1 - x->e0),
+				if ((error = iffa_grow((void **)&tmp, &captmp, ntmp + (x->e1 - x->e0),
 						  sizeof(*tmp))) < 0)
 					break;
 				for (size_t e = x->e0; e < x->e1; e++) {
@@ -240,7 +225,7 @@ int iffa_routes__merge(iffa_routes *out, const iffa_walk *w, const iffa_walk_pat
 					ntmp++;
 				}
 			}
-			if (error || (error = grow((void **)&out->edges, &capedges,
+			if (error || (error = iffa_grow((void **)&out->edges, &capedges,
 						   out->nedges + ntmp, sizeof(*out->edges))) < 0)
 				break;
 			iffa_sort__(tmp, ntmp, sizeof(*tmp), by_time_then_id);
@@ -299,7 +284,7 @@ static int by_leg(const void *a, const void *b)
 
 static int push_source(sourcevec *s, igraph_integer_t e, double amount, int kind, int extra)
 {
-	int error = grow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v));
+	int error = iffa_grow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v));
 
 	if (error < 0)
 		return error;
@@ -471,7 +456,7 @@ typedef struct {
 
 static int push_id(idvec *x, igraph_integer_t id)
 {
-	int error = grow((void **)&x->v, &x->cap, x->n + 1, sizeof(*x->v));
+	int error = iffa_grow((void **)&x->v, &x->cap, x->n + 1, sizeof(*x->v));
 
 	if (error < 0)
 		return error;
@@ -672,7 +657,7 @@ static int report_corridors(iffa_findings *out, reported *all, size_t n, const i
 		/* The distinct sources of the corridor's routes, by kind. */
 		for (j = i; j < n && corridor_cmp(&all[i], &all[j]) == 0; j++) {
 			total += all[j].r->amount;
-			if ((error = grow((void **)&srcs, &capsrcs, ns + all[j].r->nsrc,
+			if ((error = iffa_grow((void **)&srcs, &capsrcs, ns + all[j].r->nsrc,
 					  sizeof(*srcs))) < 0)
 				break;
 			memcpy(srcs + ns, all[j].rs->srcs + all[j].r->src0,
@@ -1065,7 +1050,7 @@ int iffa_paths__pass(iffa_findings *out, const iffa_flowgraph *g, const iffa_pat
 				continue;
 			if ((error = report_route(out, &ev, &mem, &routes[m], r, x->src, x->w, g,
 						  p)) < 0 ||
-			    (error = grow((void **)&all, &capall, nall + 1, sizeof(*all))) < 0)
+			    (error = iffa_grow((void **)&all, &capall, nall + 1, sizeof(*all))) < 0)
 				break;
 			all[nall].rs = &routes[m];
 			all[nall].r = r;

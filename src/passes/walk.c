@@ -52,6 +52,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/grow.h"
 #include "graph/flowgraph.h"
 #include "passes/walk.h"
 
@@ -531,22 +532,6 @@ void iffa_walk__paths_dispose(iffa_walk_paths *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static int grow(void **ptr, size_t *cap, size_t need, size_t size)
-{
-	size_t c = *cap ? *cap : 16;
-	void *n;
-
-	if (need <= *cap)
-		return 0;
-	while (c < need)
-		c *= 2;
-	if (!(n = realloc(*ptr, c * size)))
-		return iffa_error_set(IFFA_ENOMEM, "out of memory");
-	*ptr = n;
-	*cap = c;
-	return 0;
-}
-
 /*
  * Shares at a holder reached with `carried` over [lo, hi]: `share`, the
  * part of what it pays out that is this source's money, and `exposure`,
@@ -645,9 +630,9 @@ static int record_leaf(walker *k, uint32_t depth)
 	iffa_walk_path *p;
 	int error;
 
-	if ((error = grow((void **)&l->paths, &l->cappaths, l->npaths + 1, sizeof(*l->paths))) < 0 ||
-	    (error = grow((void **)&l->hops, &l->caphops, l->nhops + depth, sizeof(*l->hops))) < 0 ||
-	    (error = grow((void **)&l->edges, &l->capedges, l->nedges + ne, sizeof(*l->edges))) < 0)
+	if ((error = iffa_grow((void **)&l->paths, &l->cappaths, l->npaths + 1, sizeof(*l->paths))) < 0 ||
+	    (error = iffa_grow((void **)&l->hops, &l->caphops, l->nhops + depth, sizeof(*l->hops))) < 0 ||
+	    (error = iffa_grow((void **)&l->edges, &l->capedges, l->nedges + ne, sizeof(*l->edges))) < 0)
 		return error;
 	p = &l->paths[l->npaths++];
 	p->source = k->source;
@@ -721,12 +706,12 @@ static int expand(walker *k, uint32_t depth)
 			if (x->hi < cur.lo)
 				continue;
 			other = x->other;
-			if ((error = grow((void **)&cv->c, &cv->cap, cv->n + 1, sizeof(*cv->c))) < 0)
+			if ((error = iffa_grow((void **)&cv->c, &cv->cap, cv->n + 1, sizeof(*cv->c))) < 0)
 				break;
 			cv->c[cv->n].p = p;
 			cv->c[cv->n].next = NO_CAND;
 			if ((gi = k->gslot[other]) == NO_CAND) {
-				if ((error = grow((void **)&gv->g, &gv->cap, gv->n + 1,
+				if ((error = iffa_grow((void **)&gv->g, &gv->cap, gv->n + 1,
 						  sizeof(*gv->g))) < 0)
 					break;
 				gi = k->gslot[other] = gv->n++;
@@ -800,7 +785,7 @@ static int expand(walker *k, uint32_t depth)
 				glo = cur.lo;
 			if (ghi > end)
 				ghi = end;
-			if ((error = grow((void **)&k->edges, &k->capedges, k->nedges + gr->n,
+			if ((error = iffa_grow((void **)&k->edges, &k->capedges, k->nedges + gr->n,
 					  sizeof(*k->edges))) < 0)
 				return error;
 			h = &k->stack[depth];
@@ -862,11 +847,11 @@ static int keep_leaves(walker *k, iffa_walk_paths *out)
 		size_t e0 = hp[0].e0, ne = hp[p->nhops - 1].e1 - e0;
 		iffa_walk_path *q;
 
-		if ((error = grow((void **)&out->paths, &out->cappaths, out->npaths + 1,
+		if ((error = iffa_grow((void **)&out->paths, &out->cappaths, out->npaths + 1,
 				  sizeof(*out->paths))) < 0 ||
-		    (error = grow((void **)&out->hops, &out->caphops, out->nhops + p->nhops,
+		    (error = iffa_grow((void **)&out->hops, &out->caphops, out->nhops + p->nhops,
 				  sizeof(*out->hops))) < 0 ||
-		    (error = grow((void **)&out->edges, &out->capedges, out->nedges + ne,
+		    (error = iffa_grow((void **)&out->edges, &out->capedges, out->nedges + ne,
 				  sizeof(*out->edges))) < 0)
 			break;
 		q = &out->paths[out->npaths++];
@@ -886,8 +871,13 @@ static int keep_leaves(walker *k, iffa_walk_paths *out)
 	return error;
 }
 
-static void walker_dispose(walker *k, int depths)
+/* Depths a search may reach: max_hops, a ransom's up to 32 further legs, the source hop. */
+#define DEPTHS(lim) ((lim)->max_hops + 33)
+
+static void walker_dispose(walker *k)
 {
+	int depths = k->lim ? DEPTHS(k->lim) : 0;
+
 	if (k->cands)
 		for (int d = 0; d < depths; d++)
 			free(k->cands[d].c);
@@ -905,7 +895,7 @@ static void walker_dispose(walker *k, int depths)
 
 static int walker_init(walker *k, iffa_walk *w, const iffa_walk_limits *lim)
 {
-	int depths = lim->max_hops + 33;
+	int depths = DEPTHS(lim);
 
 	memset(k, 0, sizeof(*k));
 	k->w = w;
@@ -916,7 +906,7 @@ static int walker_init(walker *k, iffa_walk *w, const iffa_walk_limits *lim)
 	k->groups = calloc((size_t)depths, sizeof(*k->groups));
 	k->stack = calloc((size_t)depths, sizeof(*k->stack));
 	if (!k->onpath || !k->gslot || !k->cands || !k->groups || !k->stack) {
-		walker_dispose(k, depths);
+		walker_dispose(k);
 		return iffa_error_set(IFFA_ENOMEM, "out of memory");
 	}
 	for (igraph_integer_t h = 0; h < w->nh; h++)
@@ -959,7 +949,7 @@ static int walk_sources(walker *k, const iffa_walk_source *sources, size_t a, si
 		h->holder = to;
 		h->carried = amount;
 		shares(h, w, lim->dwell);
-		if ((error = grow((void **)&k->edges, &k->capedges, 1, sizeof(*k->edges))) < 0)
+		if ((error = iffa_grow((void **)&k->edges, &k->capedges, 1, sizeof(*k->edges))) < 0)
 			break;
 		k->edges[0] = e;
 		k->nedges = 1;
@@ -981,11 +971,11 @@ static int append_paths(iffa_walk_paths *out, const iffa_walk_paths *in)
 {
 	int error;
 
-	if ((error = grow((void **)&out->paths, &out->cappaths, out->npaths + in->npaths,
+	if ((error = iffa_grow((void **)&out->paths, &out->cappaths, out->npaths + in->npaths,
 			  sizeof(*out->paths))) < 0 ||
-	    (error = grow((void **)&out->hops, &out->caphops, out->nhops + in->nhops,
+	    (error = iffa_grow((void **)&out->hops, &out->caphops, out->nhops + in->nhops,
 			  sizeof(*out->hops))) < 0 ||
-	    (error = grow((void **)&out->edges, &out->capedges, out->nedges + in->nedges,
+	    (error = iffa_grow((void **)&out->edges, &out->capedges, out->nedges + in->nedges,
 			  sizeof(*out->edges))) < 0)
 		return error;
 	for (size_t i = 0; i < in->npaths; i++) {
@@ -1041,7 +1031,7 @@ static void *crew_main(void *arg)
 {
 	crew *c = arg;
 	walker k;
-	int error, depths = c->lim->max_hops + 33;
+	int error;
 
 	if ((error = walker_init(&k, c->w, c->lim)) < 0) {
 		crew_fail(c, error);
@@ -1068,7 +1058,7 @@ static void *crew_main(void *arg)
 	c->st.expansions += k.st.expansions;
 	c->st.leaves += k.st.leaves;
 	pthread_mutex_unlock(&c->lock);
-	walker_dispose(&k, depths);
+	walker_dispose(&k);
 	return NULL;
 }
 
@@ -1112,7 +1102,7 @@ int iffa_walk__run(iffa_walk_paths *out, iffa_walk *w, const iffa_walk_source *s
 			stats->expansions += k.st.expansions;
 			stats->leaves += k.st.leaves;
 		}
-		walker_dispose(&k, lim->max_hops + 33);
+		walker_dispose(&k);
 		return error;
 	}
 	memset(&c, 0, sizeof(c));

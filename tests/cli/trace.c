@@ -57,33 +57,12 @@ static void fresh(const char *name)
 	iffa_db_free(db);
 }
 
-/* Run `iffa ARGS`, stdout and stderr into `out`; return the exit status. */
-static int run(char *out, size_t size, const char *args)
-{
-	char cmd[1024], path[] = "/tmp/iffa-cli-trace-XXXXXX";
-	FILE *f;
-	size_t n;
-	int fd = mkstemp(path), status;
-
-	cr_assert_geq(fd, 0);
-	snprintf(cmd, sizeof(cmd), "%s %s >%s 2>&1", testdb_iffa_bin(), args, path);
-	status = system(cmd);
-	f = fdopen(fd, "r");
-	cr_assert_not_null(f);
-	n = fread(out, 1, size - 1, f);
-	out[n] = '\0';
-	fclose(f);
-	remove(path);
-	cr_assert(WIFEXITED(status), "%s did not exit", cmd);
-	return WEXITSTATUS(status);
-}
-
 Test(cli_trace, paths_out_of_a_party_in_text)
 {
 	char out[16384];
 
 	fresh("t_cli_trace_text");
-	cr_assert_eq(run(out, sizeof(out), "--db dbname=t_cli_trace_text trace --from P-PAY"), 0,
+	cr_assert_eq(testdb_run_iffa(out, sizeof(out), "--db dbname=t_cli_trace_text trace --from P-PAY"), 0,
 		     "%s", out);
 	cr_assert(strstr(out, "Paths out of party P-PAY: 1 shown of 1 found\n"), "%s", out);
 	cr_assert(strstr(out, "#1  11.8 M XOF  FR\u2192NE\u2192ML\u2192SN (cross-border)  4 hops  "
@@ -103,7 +82,7 @@ Test(cli_trace, paths_into_an_account_in_json)
 	char out[16384];
 
 	fresh("t_cli_trace_json");
-	cr_assert_eq(run(out, sizeof(out), "--db dbname=t_cli_trace_json --json trace --to "
+	cr_assert_eq(testdb_run_iffa(out, sizeof(out), "--db dbname=t_cli_trace_json --json trace --to "
 					   "+221-1 --max-paths 5"), 0, "%s", out);
 	cr_assert(!strncmp(out, "{\"direction\":\"to\",\"subject\":{\"type\":\"account\",\"id\":5,"
 				"\"ref\":\"+221-1\"},\"level\":\"account\",\"aggregated\":false,"
@@ -117,7 +96,7 @@ Test(cli_trace, paths_into_an_account_in_json)
 	cr_assert(out[strlen(out) - 1] == '\n');
 
 	/* Two hops at most: back to the recipient only. */
-	cr_assert_eq(run(out, sizeof(out), "--db dbname=t_cli_trace_json --json trace --to "
+	cr_assert_eq(testdb_run_iffa(out, sizeof(out), "--db dbname=t_cli_trace_json --json trace --to "
 					   "account:+221-1 --max-hops 2"), 0, "%s", out);
 	cr_assert(strstr(out, "\"countries\":[\"ML\",\"SN\"]"), "%s", out);
 	cr_assert(strstr(out, "\"max_hops\":2"), "%s", out);
@@ -128,30 +107,30 @@ Test(cli_trace, unknown_or_ambiguous_subjects_and_bad_arguments)
 	char out[8192];
 
 	fresh("t_cli_trace_err");
-	cr_assert_eq(run(out, sizeof(out), "--db dbname=t_cli_trace_err trace --from NOPE"), 3);
+	cr_assert_eq(testdb_run_iffa(out, sizeof(out), "--db dbname=t_cli_trace_err trace --from NOPE"), 3);
 	cr_assert_str_eq(out, "iffa: trace: no account or party with ref 'NOPE'\n");
-	cr_assert_eq(run(out, sizeof(out), "--db dbname=t_cli_trace_err trace --from X-1"), 3);
+	cr_assert_eq(testdb_run_iffa(out, sizeof(out), "--db dbname=t_cli_trace_err trace --from X-1"), 3);
 	cr_assert_str_eq(out, "iffa: trace: ref 'X-1' names an account and a party: write "
 			      "account:X-1 or party:X-1\n");
-	cr_assert_eq(run(out, sizeof(out), "--db dbname=t_cli_trace_err trace --from party:X-1"),
+	cr_assert_eq(testdb_run_iffa(out, sizeof(out), "--db dbname=t_cli_trace_err trace --from party:X-1"),
 		     0, "%s", out);
 	cr_assert(strstr(out, "Paths out of party X-1: 0 shown of 0 found\n"), "%s", out);
-	cr_assert_eq(run(out, sizeof(out), "trace"), 2);
+	cr_assert_eq(testdb_run_iffa(out, sizeof(out), "trace"), 2);
 	cr_assert(strstr(out, "iffa: trace: --from SUBJECT or --to SUBJECT is required\n"), "%s", out);
-	cr_assert_eq(run(out, sizeof(out), "trace --from A --to B"), 2);
+	cr_assert_eq(testdb_run_iffa(out, sizeof(out), "trace --from A --to B"), 2);
 	cr_assert(strstr(out, "give one of --from and --to, once"), "%s", out);
-	cr_assert_eq(run(out, sizeof(out), "trace --from A --max-hops 0"), 2);
+	cr_assert_eq(testdb_run_iffa(out, sizeof(out), "trace --from A --max-hops 0"), 2);
 	cr_assert(strstr(out, "--max-hops takes a whole number from 1 to 32"), "%s", out);
-	cr_assert_eq(run(out, sizeof(out), "trace --from A --dwell soon"), 2);
-	cr_assert_eq(run(out, sizeof(out), "trace --from A --from-date 2025-13-01"), 2);
-	cr_assert_eq(run(out, sizeof(out), "trace --from A --from-date 2025-03-01 --to-date "
+	cr_assert_eq(testdb_run_iffa(out, sizeof(out), "trace --from A --dwell soon"), 2);
+	cr_assert_eq(testdb_run_iffa(out, sizeof(out), "trace --from A --from-date 2025-13-01"), 2);
+	cr_assert_eq(testdb_run_iffa(out, sizeof(out), "trace --from A --from-date 2025-03-01 --to-date "
 					   "2025-02-01"), 2);
 	cr_assert(strstr(out, "--from-date must be before --to-date"), "%s", out);
-	cr_assert_eq(run(out, sizeof(out), "trace --from"), 2);
+	cr_assert_eq(testdb_run_iffa(out, sizeof(out), "trace --from"), 2);
 	cr_assert(strstr(out, "--from needs a value"), "%s", out);
-	cr_assert_eq(run(out, sizeof(out), "trace --help"), 0);
+	cr_assert_eq(testdb_run_iffa(out, sizeof(out), "trace --help"), 0);
 	cr_assert(strstr(out, "usage: iffa trace (--from SUBJECT | --to SUBJECT)"), "%s", out);
-	cr_assert_eq(run(out, sizeof(out), "help"), 0);
+	cr_assert_eq(testdb_run_iffa(out, sizeof(out), "help"), 0);
 	cr_assert(strstr(out, "  trace      follow the money out of or into one account or party\n"),
 		  "%s", out);
 }

@@ -1,9 +1,12 @@
 /* See testdb.h. */
+#define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "support/testdb.h"
 
@@ -75,4 +78,24 @@ const char *testdb_resource(const char *name)
 const char *testdb_iffa_bin(void)
 {
 	return IFFA_TEST_BINARY_DIR "/iffa";
+}
+
+int testdb_run_iffa(char *out, size_t size, const char *args)
+{
+	char cmd[1024], path[] = "/tmp/iffa-cli-XXXXXX";
+	FILE *f;
+	size_t n;
+	int fd = mkstemp(path), status;
+
+	cr_assert_geq(fd, 0);
+	snprintf(cmd, sizeof(cmd), "%s %s >%s 2>&1", testdb_iffa_bin(), args, path);
+	status = system(cmd);
+	f = fdopen(fd, "r");
+	cr_assert_not_null(f);
+	n = fread(out, 1, size - 1, f);
+	out[n] = '\0';
+	fclose(f);
+	remove(path);
+	cr_assert(WIFEXITED(status), "%s did not exit", cmd);
+	return WEXITSTATUS(status);
 }

@@ -29,4 +29,8 @@ const char *testdb_resource(const char *name);
 /* Path of the built iffa command. */
 const char *testdb_iffa_bin(void);
 
+/* Run `iffa ARGS`, stdout and stderr into `out` (NUL-terminated, cut at
+ * size - 1 bytes); return the exit status. */
+int testdb_run_iffa(char *out, size_t size, const char *args);
+
 #endif
