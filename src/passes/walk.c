@@ -826,7 +826,8 @@ static int by_amount_desc(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
-/* Move the max_paths largest leaves of the source to `out`, in order of amount. */
+/* Move the max_paths largest leaves of the source to `out`, in order of amount, less
+ * those shorter than min_kept_hops. */
 static int keep_leaves(walker *k, iffa_walk_paths *out)
 {
 	iffa_walk_paths *l = &k->leaves;
@@ -847,6 +848,8 @@ static int keep_leaves(walker *k, iffa_walk_paths *out)
 		size_t e0 = hp[0].e0, ne = hp[p->nhops - 1].e1 - e0;
 		iffa_walk_path *q;
 
+		if (p->nhops < (uint32_t)k->lim->min_kept_hops)
+			continue;
 		if ((error = iffa_grow((void **)&out->paths, &out->cappaths, out->npaths + 1,
 				  sizeof(*out->paths))) < 0 ||
 		    (error = iffa_grow((void **)&out->hops, &out->caphops, out->nhops + p->nhops,
@@ -1082,14 +1085,15 @@ int iffa_walk__run(iffa_walk_paths *out, iffa_walk *w, const iffa_walk_source *s
 
 	if (lim->dwell < 0 || lim->grace < 0 || lim->max_hops < 1 || lim->max_hops > 32 || lim->max_paths < 1 ||
 	    lim->max_expansions < 1 || !(lim->min_amount >= 0) || !(lim->min_fraction >= 0) ||
-	    lim->min_fraction > 1 || lim->workers < 0 || lim->workers > 8)
+	    lim->min_fraction > 1 || lim->workers < 0 || lim->workers > 8 ||
+	    lim->min_kept_hops < 0 || lim->min_kept_hops > 32)
 		return iffa_error_set(IFFA_EINVAL,
 				      "walk limits out of range: dwell %lld µs, grace %lld µs, max_hops %d (1..32), "
 				      "max_paths %zu, max_expansions %zu, min_amount %g, "
-				      "min_fraction %g (0..1), workers %d (0..8)", (long long)lim->dwell,
-				      (long long)lim->grace, lim->max_hops,
+				      "min_fraction %g (0..1), workers %d (0..8), min_kept_hops %d (0..32)",
+				      (long long)lim->dwell, (long long)lim->grace, lim->max_hops,
 				      lim->max_paths, lim->max_expansions, lim->min_amount,
-				      lim->min_fraction, lim->workers);
+				      lim->min_fraction, lim->workers, lim->min_kept_hops);
 	nthreads = workers(nsources, lim->workers);
 	if (nthreads == 1) {
 		walker k;

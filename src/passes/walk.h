@@ -56,6 +56,10 @@ typedef struct {
 	double min_fraction;    /* share of the source amount it must still carry (0..1) */
 	size_t max_paths;       /* paths kept per source, the largest amounts (>= 1) */
 	size_t max_expansions;  /* flows looked at per source before giving up (>= 1) */
+	int min_kept_hops;      /* of a source's max_paths largest paths, those of fewer
+				   hops are not returned (0..32; 0 returns them all): a
+				   caller that reports only long paths need not hold the
+				   short ones, and which paths are the largest is the same */
 	int workers;            /* threads walking at once; 0: one per CPU, at most 8.
 				   The paths are the same whatever the number. */
 } iffa_walk_limits;

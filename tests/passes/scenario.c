@@ -240,6 +240,44 @@ Test(passes_scenario, threads_and_shared_walks_change_no_finding, .fini = cleanu
 		}
 		cr_assert_arr_eq(pw[0].hops, pw[1].hops, pw[0].nhops * sizeof(*pw[0].hops));
 		cr_assert_arr_eq(pw[0].edges, pw[1].edges, pw[0].nedges * sizeof(*pw[0].edges));
+		/* Keeping only paths of 3 hops or more: the same paths as keeping
+		 * all and dropping the shorter ones after (none promoted in their
+		 * place), hops and edges included. */
+		iffa_walk__paths_dispose(&pw[1]);
+		lim.min_kept_hops = 3;
+		cr_assert_eq(iffa_walk__run(&pw[1], w, src, ns, &lim, NULL), 0, "%s",
+			     iffa_error_last());
+		{
+			size_t j = 0, shorter = 0;
+			for (size_t i = 0; i < pw[0].npaths; i++) {
+				const iffa_walk_path *x = &pw[0].paths[i], *y;
+				const iffa_walk_hop *hx, *hy;
+				if (x->nhops < 3) {
+					shorter++;
+					continue;
+				}
+				cr_assert_lt(j, pw[1].npaths, "path %zu missing", i);
+				y = &pw[1].paths[j++];
+				cr_assert(x->source == y->source && x->start == y->start &&
+					  x->amount == y->amount && x->nhops == y->nhops,
+					  "path %zu", i);
+				hx = &pw[0].hops[x->hop0];
+				hy = &pw[1].hops[y->hop0];
+				for (uint32_t h = 0; h < x->nhops; h++) {
+					cr_assert(hx[h].holder == hy[h].holder &&
+						  hx[h].carried == hy[h].carried &&
+						  hx[h].e1 - hx[h].e0 == hy[h].e1 - hy[h].e0,
+						  "path %zu hop %u", i, h);
+					cr_assert_arr_eq(pw[0].edges + hx[h].e0, pw[1].edges + hy[h].e0,
+							 (hx[h].e1 - hx[h].e0) * sizeof(*pw[0].edges));
+				}
+			}
+			cr_assert_eq(j, pw[1].npaths);
+			cr_assert_gt(shorter, 100, "%zu shorter paths", shorter);
+			cr_assert_gt(j, 100, "%zu paths kept", j);
+		}
+		lim.min_kept_hops = 33;
+		cr_assert_eq(iffa_walk__run(&pw[1], w, src, ns, &lim, NULL), IFFA_EINVAL);
 		iffa_walk__paths_dispose(&pw[0]);
 		iffa_walk__paths_dispose(&pw[1]);
 		iffa_walk__free(w);
