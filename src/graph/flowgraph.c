@@ -598,6 +598,17 @@ int iffa_flowgraph__finish(iffa_flowgraph *g)
 	return sort_by_time(g);
 }
 
+void iffa_flowgraph__reversed_view(igraph_t *out, const iffa_flowgraph *g)
+{
+	*out = g->graph;
+	out->from = g->graph.to;
+	out->to = g->graph.from;
+	out->oi = g->graph.ii;
+	out->ii = g->graph.oi;
+	out->os = g->graph.is;
+	out->is = g->graph.os;
+}
+
 /* Accessors. */
 
 const igraph_t *iffa_flowgraph_igraph(const iffa_flowgraph *g)

@@ -126,6 +126,18 @@ int iffa_flowgraph__finish(iffa_flowgraph *g);
  */
 int iffa_flowgraph__igraph_fail(igraph_error_t err, const char *what);
 
+/**
+ * A read-only view of the graph with every edge reversed, sharing the
+ * graph's memory: what igraph_reverse_edges() makes of all edges in place
+ * (it swaps the two ends' index vectors, edge ids unchanged), without
+ * copying the graph first (on 10M transfers the copy is about 200 MB).
+ * For igraph functions that only read the graph and take no mode argument
+ * (personalised PageRank). Valid while `g` is; never destroy it, never
+ * modify the graph through it. Properties igraph caches for the graph
+ * (loops, multi-edges, connectivity, acyclicity) are the same reversed.
+ */
+void iffa_flowgraph__reversed_view(igraph_t *out, const iffa_flowgraph *g);
+
 /** Days since 1970-01-01 of civil date y-m-d (proleptic Gregorian), and back. */
 int64_t iffa_flowgraph__days_from_civil(int64_t y, unsigned m, unsigned d);
 void iffa_flowgraph__civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);

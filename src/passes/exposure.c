@@ -28,8 +28,8 @@
  * weights the XOF amounts (Page et al. 1999; Haveliwala 2002).
  *
  * Hops to the nearest source: breadth-first search from all of them at
- * once over both directions, O(|V| + |E|), by hand over igraph incidence
- * lists (igraph's BFS takes one root at a time).
+ * once over both directions, O(|V| + |E|), by hand over incidence lists
+ * made from igraph_incident() (igraph's BFS takes one root at a time).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -54,8 +54,12 @@ struct iffa_exposure {
 	igraph_integer_t *pool;        /* per vertex: its pool's representative */
 	igraph_integer_t *pstart;      /* per representative: first of its members in pmem */
 	igraph_integer_t *pmem;        /* vertices grouped by pool */
-	igraph_inclist_t in, out;
-	int has_in, has_out;
+	/* Incident edges of each vertex, in igraph_incident()'s order: incoming
+	 * (k = 0) in inc[0][ioff[0][v] .. ioff[0][v + 1]), outgoing (k = 1) in
+	 * inc[1]. Written by hand rather than igraph_inclist_t: 4 bytes an entry
+	 * and no vector per vertex (10M transfers: 56 MB instead of about 190),
+	 * and these stay until the run's store has written the rows. */
+	uint32_t *inc[2], *ioff[2];
 	/* Per pool representative, its members' incoming (best[0]) and
 	 * outgoing (best[1]) edges carrying tainted or funding XOF, heaviest
 	 * first (ties in the order the members' lists give them): the
@@ -92,10 +96,10 @@ void iffa_exposure_free(iffa_exposure *x)
 	free(x->pool);
 	free(x->pstart);
 	free(x->pmem);
-	if (x->has_in)
-		igraph_inclist_destroy(&x->in);
-	if (x->has_out)
-		igraph_inclist_destroy(&x->out);
+	for (int k = 0; k < 2; k++) {
+		free(x->inc[k]);
+		free(x->ioff[k]);
+	}
 	free(x);
 }
 
@@ -255,7 +259,7 @@ static int pageranks(iffa_exposure *x)
 	igraph_integer_t nv = g->nv, ne = g->ne;
 	igraph_vector_t reset_from, reset_to, weights;
 	igraph_t rev;
-	int have_rev = 0, nfrom = 0, nto = 0, error = 0;
+	int nfrom = 0, nto = 0, error = 0;
 
 	memset(x->ppr_from, 0, (size_t)nv * sizeof(double));
 	memset(x->ppr_to, 0, (size_t)nv * sizeof(double));
@@ -294,24 +298,12 @@ static int pageranks(iffa_exposure *x)
 	    (error = ppr(x->ppr_from, &g->graph, &reset_from, &weights, x->p.damping, nv)) < 0)
 		goto done;
 	if (nto > 0) {
-		igraph_error_t ierr = igraph_copy(&rev, &g->graph);
-		if (ierr != IGRAPH_SUCCESS) {
-			error = iffa_flowgraph__igraph_fail(ierr, "exposure: copying the graph");
-			goto done;
-		}
-		have_rev = 1;
-		/* igraph_reverse_edges keeps edge ids, so the weights still line up */
-		if ((ierr = igraph_reverse_edges(&rev, igraph_ess_all(IGRAPH_EDGEORDER_ID))) !=
-		    IGRAPH_SUCCESS) {
-			error = iffa_flowgraph__igraph_fail(ierr, "exposure: reversing the graph");
-			goto done;
-		}
+		/* edge ids are kept reversed, so the weights still line up */
+		iffa_flowgraph__reversed_view(&rev, g);
 		if ((error = ppr(x->ppr_to, &rev, &reset_to, &weights, x->p.damping, nv)) < 0)
 			goto done;
 	}
 done:
-	if (have_rev)
-		igraph_destroy(&rev);
 	igraph_vector_destroy(&reset_from);
 	igraph_vector_destroy(&reset_to);
 	igraph_vector_destroy(&weights);
@@ -354,6 +346,57 @@ static int pools(iffa_exposure *x)
 	for (igraph_integer_t m##_i = (x)->pstart[r], m;                                  \
 	     m##_i < (x)->pstart[(r) + 1] && ((m = (x)->pmem[m##_i]), 1); m##_i++)
 
+/* Incident edges of v, incoming (out = 0) or outgoing (out = 1): e over them in order. */
+#define INC_FOR(x, out, v, e)                                                             \
+	for (uint32_t e##_i = (x)->ioff[out][v], e;                                       \
+	     e##_i < (x)->ioff[out][(v) + 1] && ((e = (x)->inc[out][e##_i]), 1); e##_i++)
+
+/* Both lists of incident edges, from igraph_incident() so that the order is igraph's. */
+static int incidence(iffa_exposure *x)
+{
+	const iffa_flowgraph *g = x->g;
+	size_t nv = (size_t)g->nv;
+	igraph_vector_int_t v;
+	int error = 0;
+
+	if ((uint64_t)g->ne >= UINT32_MAX)
+		return iffa_error_set(IFFA_EINVAL, "exposure indexes at most 2^32 - 1 edges");
+	if (igraph_vector_int_init(&v, 0) != IGRAPH_SUCCESS)
+		return iffa_error_set(IFFA_ENOMEM, "out of memory for exposure");
+	for (int k = 0; k < 2 && !error; k++) {
+		size_t n = 0;
+		x->ioff[k] = malloc((nv + 1) * sizeof(*x->ioff[k]));
+		x->inc[k] = malloc(((size_t)g->ne ? (size_t)g->ne : 1) * sizeof(*x->inc[k]));
+		if (!x->ioff[k] || !x->inc[k]) {
+			error = iffa_error_set(IFFA_ENOMEM, "out of memory for exposure");
+			break;
+		}
+		for (size_t u = 0; u < nv && !error; u++) {
+			igraph_error_t ierr;
+			igraph_integer_t m;
+			x->ioff[k][u] = (uint32_t)n;
+			if ((ierr = igraph_incident(&g->graph, &v, (igraph_integer_t)u,
+						    k ? IGRAPH_OUT : IGRAPH_IN)) != IGRAPH_SUCCESS) {
+				error = iffa_flowgraph__igraph_fail(ierr, "exposure: incidence lists");
+				break;
+			}
+			m = igraph_vector_int_size(&v);
+			/* directed: each edge is once on each side, a loop included */
+			if (n + (size_t)m > (size_t)g->ne) {
+				error = iffa_error_set(IFFA_ERROR, "exposure: vertex %zu has more "
+						       "incident edges than the graph", u);
+				break;
+			}
+			for (igraph_integer_t i = 0; i < m; i++)
+				x->inc[k][n++] = (uint32_t)VECTOR(v)[i];
+		}
+		if (!error)
+			x->ioff[k][nv] = (uint32_t)n;
+	}
+	igraph_vector_int_destroy(&v);
+	return error;
+}
+
 static int hops(iffa_exposure *x)
 {
 	const iffa_flowgraph *g = x->g;
@@ -376,10 +419,7 @@ static int hops(iffa_exposure *x)
 		igraph_integer_t r = queue[head++];
 		POOL_FOR(x, r, v) {
 			for (int side = 0; side < 2; side++) {
-				igraph_vector_int_t *inc = igraph_inclist_get(side ? &x->out : &x->in, v);
-				igraph_integer_t n = igraph_vector_int_size(inc);
-				for (igraph_integer_t i = 0; i < n; i++) {
-					igraph_integer_t e = VECTOR(*inc)[i];
+				INC_FOR(x, side, v, e) {
 					igraph_integer_t w = x->pool[side ? IGRAPH_TO(ig, e) : IGRAPH_FROM(ig, e)];
 					if (x->hops[w] < 0) {
 						x->hops[w] = x->hops[r] + 1;
@@ -419,8 +459,6 @@ static int best_lists(iffa_exposure *x)
 	ranked_edge *tmp = NULL;
 	size_t cap = 0;
 
-	if ((uint64_t)g->ne >= UINT32_MAX)
-		return iffa_error_set(IFFA_EINVAL, "exposure paths index at most 2^32 - 1 edges");
 	for (int back = 0; back < 2; back++) {
 		const double *xof = back ? x->etaint : x->efund;
 		int k = back ? 0 : 1;
@@ -431,9 +469,8 @@ static int best_lists(iffa_exposure *x)
 		for (igraph_integer_t r = 0; r < g->nv; r++) {
 			x->boff[k][r] = n;
 			POOL_FOR(x, r, m) {
-				igraph_vector_int_t *inc = igraph_inclist_get(back ? &x->in : &x->out, m);
-				for (igraph_integer_t i = 0; i < igraph_vector_int_size(inc); i++)
-					n += xof[VECTOR(*inc)[i]] > 0;
+				INC_FOR(x, !back, m, e)
+					n += xof[e] > 0;
 			}
 		}
 		x->boff[k][nv] = n;
@@ -452,11 +489,10 @@ static int best_lists(iffa_exposure *x)
 				cap = want;
 			}
 			POOL_FOR(x, r, m) {
-				igraph_vector_int_t *inc = igraph_inclist_get(back ? &x->in : &x->out, m);
-				for (igraph_integer_t i = 0; i < igraph_vector_int_size(inc); i++, pos++) {
-					igraph_integer_t e = VECTOR(*inc)[i];
+				INC_FOR(x, !back, m, e) {
 					if (xof[e] > 0)
-						tmp[c++] = (ranked_edge){xof[e], (uint32_t)e, pos};
+						tmp[c++] = (ranked_edge){xof[e], e, pos};
+					pos++;
 				}
 			}
 			if (c > 1)
@@ -477,7 +513,6 @@ int iffa_exposure_new(iffa_exposure **out, const iffa_flowgraph *g, const iffa_e
 	iffa_exposure *x;
 	size_t nv = (size_t)g->nv, ne = (size_t)g->ne;
 	double *scratch;
-	igraph_error_t ierr;
 	int error;
 
 	*out = NULL;
@@ -487,42 +522,34 @@ int iffa_exposure_new(iffa_exposure **out, const iffa_flowgraph *g, const iffa_e
 		return iffa_error_set(IFFA_ENOMEM, "out of memory for exposure");
 	x->g = g;
 	x->p = *p;
+	/*
+	 * PageRank first: its transients (weights, a reversed view of the graph,
+	 * PRPACK's own matrix) are the largest allocations of the pass, and are
+	 * freed before the rest of the pass's arrays are allocated. On 10M
+	 * transfers this keeps them from being held at once.
+	 */
+	x->ppr_from = calloc(nv + 1, sizeof(double));
+	x->ppr_to = calloc(nv + 1, sizeof(double));
+	if (!x->ppr_from || !x->ppr_to) {
+		error = iffa_error_set(IFFA_ENOMEM, "out of memory for exposure");
+		goto fail;
+	}
+	if ((error = pageranks(x)) < 0)
+		goto fail;
 	x->in_total = calloc(nv + 1, sizeof(double));
 	x->in_taint = calloc(nv + 1, sizeof(double));
 	x->out_total = calloc(nv + 1, sizeof(double));
 	x->out_fund = calloc(nv + 1, sizeof(double));
 	x->etaint = calloc(ne + 1, sizeof(double));
 	x->efund = calloc(ne + 1, sizeof(double));
-	x->ppr_from = calloc(nv + 1, sizeof(double));
-	x->ppr_to = calloc(nv + 1, sizeof(double));
 	x->hops = calloc(nv + 1, sizeof(int32_t));
 	x->record = calloc(nv + 1, 1);
 	if (!x->in_total || !x->in_taint || !x->out_total || !x->out_fund || !x->etaint ||
-	    !x->efund || !x->ppr_from || !x->ppr_to || !x->hops || !x->record) {
+	    !x->efund || !x->hops || !x->record) {
 		error = iffa_error_set(IFFA_ENOMEM, "out of memory for exposure");
 		goto fail;
 	}
-	/*
-	 * PageRank first: its transients (weights, a reversed copy of the graph,
-	 * PRPACK's own matrix) are the largest allocations of the pass, and are
-	 * freed before the incidence lists are built. On 10M transfers this
-	 * keeps both from being held at once.
-	 */
-	if ((error = pageranks(x)) < 0)
-		goto fail;
-	if ((ierr = igraph_inclist_init(&g->graph, &x->in, IGRAPH_IN, IGRAPH_LOOPS_ONCE)) !=
-	    IGRAPH_SUCCESS) {
-		error = iffa_flowgraph__igraph_fail(ierr, "exposure: incidence lists");
-		goto fail;
-	}
-	x->has_in = 1;
-	if ((ierr = igraph_inclist_init(&g->graph, &x->out, IGRAPH_OUT, IGRAPH_LOOPS_ONCE)) !=
-	    IGRAPH_SUCCESS) {
-		error = iffa_flowgraph__igraph_fail(ierr, "exposure: incidence lists");
-		goto fail;
-	}
-	x->has_out = 1;
-	if ((error = pools(x)) < 0)
+	if ((error = incidence(x)) < 0 || (error = pools(x)) < 0)
 		goto fail;
 	for (igraph_integer_t e = 0; e < g->ne; e++)
 		if (source_record(x, e))
@@ -625,9 +652,7 @@ static size_t record_edges(igraph_integer_t *out, size_t max, const iffa_exposur
 
 	POOL_FOR(x, x->pool[v], m)
 	for (int side = 0; side < 2; side++) {
-		igraph_vector_int_t *inc = igraph_inclist_get(side ? &x->out : &x->in, m);
-		for (igraph_integer_t i = 0; i < igraph_vector_int_size(inc); i++) {
-			igraph_integer_t e = VECTOR(*inc)[i];
+		INC_FOR(x, side, m, e) {
 			size_t j;
 			if (x->pool[IGRAPH_FROM(&g->graph, e)] == x->pool[IGRAPH_TO(&g->graph, e)])
 				continue;

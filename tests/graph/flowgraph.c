@@ -324,3 +324,79 @@ Test(graph_flowgraph, many_repeats_are_compacted_while_adding)
 	cr_assert_eq(iffa_flowgraph_edge_last(g, 0), 99999);
 	iffa_flowgraph_free(g);
 }
+
+/*
+ * The reversed view answers as a reversed copy of the graph does: ends,
+ * incident edges in order, and a weighted personalised PageRank to the
+ * last bit, on a random multigraph with loops.
+ */
+Test(graph_flowgraph, reversed_view_answers_as_a_reversed_copy)
+{
+	iffa_flowgraph *g;
+	igraph_t view, copy;
+	igraph_vector_int_t a, b;
+	igraph_vector_t reset, weights, ra, rb;
+	igraph_real_t va, vb;
+	iffa_flowgraph__vertex v = {0, IFFA_ACCOUNT_BANK, "ML", -1, 0};
+	const int nv = 300, ne = 5000;
+
+	cr_assert_eq(iffa_flowgraph__new(&g, IFFA_LEVEL_ACCOUNT, 0), 0);
+	for (int i = 0; i < nv; i++) {
+		v.key = IFFA_KEY_ACCOUNT(i + 1);
+		cr_assert_eq(iffa_flowgraph__add_vertex(NULL, g, &v), 0);
+	}
+	srand(11);
+	for (int i = 0; i < ne; i++)
+		cr_assert_eq(iffa_flowgraph__add_flow(g, rand() % nv, rand() % (nv / 2), 1 + rand() % 1000,
+						      i, IFFA_CHANNEL_BANK, IFFA_KIND_TRANSFER, i), 0);
+	cr_assert_eq(iffa_flowgraph__finish(g), 0);
+	cr_assert_eq(igraph_copy(&copy, iffa_flowgraph_igraph(g)), IGRAPH_SUCCESS);
+	cr_assert_eq(igraph_reverse_edges(&copy, igraph_ess_all(IGRAPH_EDGEORDER_ID)), IGRAPH_SUCCESS);
+	iffa_flowgraph__reversed_view(&view, g);
+
+	cr_assert_eq(igraph_vcount(&view), nv);
+	cr_assert_eq(igraph_ecount(&view), ne);
+	for (igraph_integer_t e = 0; e < ne; e++) {
+		cr_assert_eq(IGRAPH_FROM(&view, e), IGRAPH_FROM(&copy, e), "edge %lld", (long long)e);
+		cr_assert_eq(IGRAPH_TO(&view, e), IGRAPH_TO(&copy, e), "edge %lld", (long long)e);
+		cr_assert_eq(IGRAPH_FROM(&view, e), IGRAPH_TO(iffa_flowgraph_igraph(g), e));
+	}
+	cr_assert_eq(igraph_vector_int_init(&a, 0), IGRAPH_SUCCESS);
+	cr_assert_eq(igraph_vector_int_init(&b, 0), IGRAPH_SUCCESS);
+	for (igraph_integer_t u = 0; u < nv; u++)
+		for (int m = 0; m < 2; m++) {
+			igraph_neimode_t mode = m ? IGRAPH_OUT : IGRAPH_IN;
+			cr_assert_eq(igraph_incident(&view, &a, u, mode), IGRAPH_SUCCESS);
+			cr_assert_eq(igraph_incident(&copy, &b, u, mode), IGRAPH_SUCCESS);
+			cr_assert(igraph_vector_int_all_e(&a, &b), "vertex %lld mode %d", (long long)u, m);
+		}
+	cr_assert_eq(igraph_vector_init(&reset, nv), IGRAPH_SUCCESS);
+	cr_assert_eq(igraph_vector_init(&weights, ne), IGRAPH_SUCCESS);
+	cr_assert_eq(igraph_vector_init(&ra, 0), IGRAPH_SUCCESS);
+	cr_assert_eq(igraph_vector_init(&rb, 0), IGRAPH_SUCCESS);
+	for (int i = 0; i < 5; i++)
+		VECTOR(reset)[i * 7] = 1;
+	for (igraph_integer_t e = 0; e < ne; e++)
+		VECTOR(weights)[e] = iffa_flowgraph_edge_amount(g, e);
+	cr_assert_eq(igraph_personalized_pagerank(&view, IGRAPH_PAGERANK_ALGO_PRPACK, &ra, &va,
+						  igraph_vss_all(), 1, 0.85, &reset, &weights, NULL),
+		     IGRAPH_SUCCESS);
+	cr_assert_eq(igraph_personalized_pagerank(&copy, IGRAPH_PAGERANK_ALGO_PRPACK, &rb, &vb,
+						  igraph_vss_all(), 1, 0.85, &reset, &weights, NULL),
+		     IGRAPH_SUCCESS);
+	cr_assert_arr_eq(VECTOR(ra), VECTOR(rb), (size_t)nv * sizeof(igraph_real_t));
+	/* and the reversal mattered: forward PageRank differs */
+	cr_assert_eq(igraph_personalized_pagerank(iffa_flowgraph_igraph(g), IGRAPH_PAGERANK_ALGO_PRPACK,
+						  &rb, &vb, igraph_vss_all(), 1, 0.85, &reset,
+						  &weights, NULL),
+		     IGRAPH_SUCCESS);
+	cr_assert_arr_neq(VECTOR(ra), VECTOR(rb), (size_t)nv * sizeof(igraph_real_t));
+	igraph_vector_destroy(&reset);
+	igraph_vector_destroy(&weights);
+	igraph_vector_destroy(&ra);
+	igraph_vector_destroy(&rb);
+	igraph_vector_int_destroy(&a);
+	igraph_vector_int_destroy(&b);
+	igraph_destroy(&copy);
+	iffa_flowgraph_free(g);
+}
