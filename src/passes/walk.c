@@ -67,7 +67,10 @@ typedef struct {
 /* Flows of each holder, ordered by lo: off[h] .. off[h + 1]. */
 typedef struct {
 	size_t *off;
-	entry *ent;
+	entry *ent;              /* out lists */
+	int64_t *lo;             /* in lists: each flow's lo and edge, no more (a walk reads
+				    no other part of an arriving flow: 12 bytes, not 24) */
+	uint32_t *eid;
 	int64_t *span;           /* out lists: the largest hi - lo of the holder */
 	double *cum_t, *cum_r;   /* in lists: running sums of transfers, records */
 	double *kt_t, *kt_r;     /* in lists: running sums of known source money on them */
@@ -160,6 +163,8 @@ static void flowlist_dispose(flowlist *f)
 {
 	free(f->off);
 	free(f->ent);
+	free(f->lo);
+	free(f->eid);
 	free(f->span);
 	free(f->cum_t);
 	free(f->cum_r);
@@ -232,6 +237,16 @@ static int flowlist_build(flowlist *f, const iffa_walk *w, int outgoing)
 				if (f->ent[p].hi - f->ent[p].lo > f->span[h])
 					f->span[h] = f->ent[p].hi - f->ent[p].lo;
 	} else {
+		f->lo = malloc((n ? n : 1) * sizeof(*f->lo));
+		f->eid = malloc((n ? n : 1) * sizeof(*f->eid));
+		if (!f->lo || !f->eid)
+			goto nomem;
+		for (size_t p = 0; p < n; p++) {
+			f->lo[p] = f->ent[p].lo;
+			f->eid[p] = f->ent[p].e;
+		}
+		free(f->ent);
+		f->ent = NULL;
 		f->cum_t = malloc((n ? n : 1) * sizeof(*f->cum_t));
 		f->cum_r = malloc((n ? n : 1) * sizeof(*f->cum_r));
 		if (!f->cum_t || !f->cum_r)
@@ -239,7 +254,7 @@ static int flowlist_build(flowlist *f, const iffa_walk *w, int outgoing)
 		for (size_t h = 0; h < nh; h++) {
 			double t = 0, r = 0;
 			for (size_t p = f->off[h]; p < f->off[h + 1]; p++) {
-				igraph_integer_t e = f->ent[p].e;
+				igraph_integer_t e = f->eid[p];
 				if (g->ekind[e] == IFFA_KIND_TRANSFER)
 					t += g->eamount[e];
 				else
@@ -352,17 +367,29 @@ int iffa_walk__new(iffa_walk **out, const iffa_flowgraph *g, iffa_walk_mode mode
 	return 0;
 }
 
-/* First position in [a, b) whose lo is >= key (or > key when `after`). */
-static size_t bound(const entry *ent, size_t a, size_t b, int64_t key, int after)
+/*
+ * First position in [a, b) whose lo is >= key (or > key when `after`), of
+ * the int64 lo found every `stride` bytes from `base`: an out list's
+ * entries or an in list's lo array.
+ */
+static size_t bound_at(const char *base, size_t stride, size_t a, size_t b, int64_t key,
+		       int after)
 {
 	while (a < b) {
 		size_t m = a + (b - a) / 2;
-		if (ent[m].lo < key || (after && ent[m].lo == key))
+		int64_t lo = *(const int64_t *)(const void *)(base + m * stride);
+		if (lo < key || (after && lo == key))
 			a = m + 1;
 		else
 			b = m;
 	}
 	return a;
+}
+
+static size_t bound(const flowlist *f, size_t a, size_t b, int64_t key, int after)
+{
+	return f->lo ? bound_at((const char *)f->lo, sizeof(*f->lo), a, b, key, after)
+		     : bound_at((const char *)f->ent, sizeof(*f->ent), a, b, key, after);
 }
 
 /* max(transfers, records) of running sums `t`, `r` over the in-list window [a, b]. */
@@ -375,8 +402,8 @@ static double window_sum(const iffa_walk *w, const double *t, const double *r,
 
 	if (a > b)
 		return 0;
-	i = bound(f->ent, s, e, a, 0);
-	j = bound(f->ent, i, e, b, 1);
+	i = bound(f, s, e, a, 0);
+	j = bound(f, i, e, b, 1);
 	if (i == j)
 		return 0;
 	tr = t[j - 1] - (i > s ? t[i - 1] : 0);
@@ -399,13 +426,13 @@ void iffa_walk__range(const iffa_walk *w, int out, igraph_integer_t h, int64_t a
 		*p0 = *p1 = s;
 		return;
 	}
-	*p0 = bound(f->ent, s, e, a, 0);
-	*p1 = bound(f->ent, *p0, e, b, 1);
+	*p0 = bound(f, s, e, a, 0);
+	*p1 = bound(f, *p0, e, b, 1);
 }
 
 igraph_integer_t iffa_walk__at(const iffa_walk *w, int out, size_t p)
 {
-	return (out ? &w->out : &w->in)->ent[p].e;
+	return out ? w->out.ent[p].e : w->in.eid[p];
 }
 
 double iffa_walk__outflow(const iffa_walk *w, igraph_integer_t holder, int64_t a, int64_t b)
@@ -452,7 +479,7 @@ int iffa_walk__set_known(iffa_walk *w, const double *known)
 	for (size_t h = 0; h < (size_t)w->nh; h++) {
 		double t = 0, r = 0;
 		for (size_t p = f->off[h]; p < f->off[h + 1]; p++) {
-			igraph_integer_t e = f->ent[p].e;
+			igraph_integer_t e = f->eid[p];
 			double k = known[e] < w->g->eamount[e] ? known[e] : w->g->eamount[e];
 			if (w->g->ekind[e] == IFFA_KIND_TRANSFER)
 				t += k;
@@ -691,7 +718,7 @@ static int expand(walker *k, uint32_t depth)
 		 */
 		cv->n = 0;
 		gv->n = 0;
-		for (size_t p = bound(out->ent, s, t, sat_add(cur.lo, -out->span[cur.holder]), 0);
+		for (size_t p = bound(out, s, t, sat_add(cur.lo, -out->span[cur.holder]), 0);
 		     p < t && out->ent[p].lo <= end; p++) {
 			const entry *x = &out->ent[p];
 			igraph_integer_t other;

@@ -119,7 +119,7 @@ typedef struct iffa_walk iffa_walk;
  * flows arriving, each ordered by time, with running sums of the arriving
  * amounts. Time complexity: O(|V| + |E| log d) for the largest holder
  * degree d (O(|V| + |E|) in FORWARD and GOLD modes, whose order comes from
- * the graph's time index); memory about 80 bytes per edge.
+ * the graph's time index); memory about 68 bytes per edge.
  *
  * @param same_owner  at account level, an owner's accounts are one holder
  * @return 0 or IFFA_ENOMEM; free with iffa_walk__free()
