@@ -47,7 +47,8 @@ struct iffa_exposure {
 	iffa_exposure_params p;
 	double *in_total, *in_taint;   /* per vertex, XOF */
 	double *out_total, *out_fund;  /* per vertex, XOF */
-	double *etaint, *efund;        /* per edge: XOF of it that was tainted / funding */
+	double *etaint, *efund;        /* per edge: XOF of it that was tainted / funding; freed
+					  once the lists below are made from them */
 	double *ppr_from, *ppr_to;     /* per vertex, times |V| */
 	int32_t *hops;                 /* per vertex, -1 unreachable */
 	uint8_t *record;               /* per pool: end of a source record */
@@ -563,6 +564,10 @@ int iffa_exposure_new(iffa_exposure **out, const iffa_flowgraph *g, const iffa_e
 	free(scratch);
 	if ((error = hops(x)) < 0 || (error = best_lists(x)) < 0)
 		goto fail;
+	/* 16 bytes an edge that nothing reads any more while the run's rows wait */
+	free(x->etaint);
+	free(x->efund);
+	x->etaint = x->efund = NULL;
 	*out = x;
 	return 0;
 fail:
