@@ -79,9 +79,10 @@ typedef struct {
 	uint64_t seed;       /* run seed; recorded in analysis_run.seed */
 	int keep_parallel;   /* ingest one edge per flow */
 	int overlap;         /* passes marked `beside` run on a thread of their own */
+	int parallel_store;  /* the exposure rows go on a second connection beside the findings */
 } iffa_analyse_params;
 
-#define IFFA_ANALYSE_PARAMS_INIT {1, 0, 1}
+#define IFFA_ANALYSE_PARAMS_INIT {1, 0, 1, 1}
 
 /* The pass table: row 0 is "analyse", then the passes in running order. */
 extern const iffa_pass_spec iffa_analyse__passes[];
@@ -108,19 +109,26 @@ int iffa_analyse__store(iffa_db *db, int64_t run, const iffa_findings *f, const 
 /*
  * Store the exposure of every vertex within reach of a source (or with a
  * score) in vertex_exposure and the edges of their paths in exposure_edge,
- * for run `run`, inside the caller's transaction, from `scores` (the
- * exposure pass's; NULL: computed here). In two calls (src/analyse/
- * exposure.c): begin writes the vertex rows and starts reading the merged
- * edges' records beside; end writes the edges and gives the rows written.
- * Free the handle in every case (it waits for the records).
+ * for run `run`, from `scores` (the exposure pass's; NULL: computed by
+ * begin, on the caller's thread). With `beside`, begin opens a second
+ * connection like `db` and writes every row there on a thread of its own,
+ * in a transaction of its own, while the caller writes the findings on
+ * `db`; end waits for it; commit commits it (call it once the rest of the
+ * run is written, just before the run's own COMMIT). Without `beside`, or
+ * when no second connection can be had, end writes the rows on `db`
+ * inside the caller's transaction and commit does nothing. End gives the
+ * vertex rows written. Free the handle in every case: a thread still
+ * running is stopped and what it wrote but did not commit is dropped.
  */
 typedef struct iffa_analyse__exposure_store iffa_analyse__exposure_store;
 
 int iffa_analyse__store_exposure_begin(iffa_analyse__exposure_store **out, iffa_db *db,
 				       int64_t run, const iffa_exposure_params *p,
-				       const iffa_flowgraph *g, const iffa_exposure *scores);
+				       const iffa_flowgraph *g, const iffa_exposure *scores,
+				       int beside);
 int iffa_analyse__store_exposure_end(iffa_analyse__exposure_store *st, iffa_db *db,
 				     size_t *out_rows);
+int iffa_analyse__store_exposure_commit(iffa_analyse__exposure_store *st);
 void iffa_analyse__store_exposure_free(iffa_analyse__exposure_store *st);
 
 /*

@@ -17,16 +17,23 @@
  * Ransom, gold and levy edges that merge several records keep `records`
  * null: `flows` says how many there are.
  *
- * Rows go with COPY inside the caller's transaction (the one that
- * completes the run): vertex_exposure in binary format, streamed during
+ * Rows go with COPY: vertex_exposure in binary format, streamed during
  * the sweep (its doubles go as their 8 bytes, with no text round trip),
  * then exposure_edge in text format (amounts as the two-decimal text a
- * path shows). Time: O(|V| + sum of path lengths × degree) in C, plus one
- * scan of the transfers when a path holds a merged transfer edge.
+ * path shows). Beside the findings (analyse.parallel_store, the default),
+ * they go on a second connection, on a thread of their own, in a
+ * transaction of their own that the run commits just before its own
+ * (src/analyse/run.c); the paths are then numbered in a first sweep, so
+ * that the records are read on a third connection while the second takes
+ * the vertex rows. In turn, everything goes on the run's connection inside
+ * its transaction, the records read after the vertex rows. Time: O(|V| +
+ * sum of path lengths × degree) in C (twice beside), plus one scan of the
+ * transfers when a path holds a merged transfer edge.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +56,7 @@ typedef struct {
 	igraph_integer_t *edge; /* per number: the graph edge */
 	char **records;         /* per number: bigint[] text of a merged transfer edge, NULL */
 	size_t n, cap;
+	int frozen;             /* numbered already: another thread reads `edge` */
 } edges;
 
 static void edges_dispose(edges *s)
@@ -65,6 +73,9 @@ static void edges_dispose(edges *s)
 static int number(int32_t *out, edges *s, igraph_integer_t e)
 {
 	if (s->slot[e] < 0) {
+		if (s->frozen)
+			return iffa_error_set(IFFA_ERROR, "exposure path edge %lld was not numbered",
+					      (long long)e);
 		if (s->n == s->cap) {
 			size_t cap = s->cap ? 2 * s->cap : 4096;
 			igraph_integer_t *p;
@@ -396,34 +407,213 @@ static int stored(const iffa_exposure_result *r)
 }
 
 /*
- * Storing is cut in two around the findings' store (src/analyse/run.c):
- * begin writes every vertex's row and starts reading the records of the
- * merged path edges on a second connection, on a thread of its own (one
- * scan of the transfers, which the server runs while this connection
- * writes the findings); end waits for them and writes the path edges.
+ * The store runs beside the findings' (src/analyse/run.c): begin opens a
+ * second connection and starts a thread of its own that writes every
+ * row there, in a transaction of its own; end waits for it; commit
+ * commits that transaction, which the run does just before its own; free
+ * stops a thread still running (the run failed elsewhere: a flag for the
+ * loops and a cancel request for the statement) and rolls back. Without
+ * a second connection (or with analyse.parallel_store off), end writes
+ * the rows on the run's connection in the run's transaction. igraph is
+ * only called on the caller's thread (iffa_exposure_new, when the pass
+ * left no scores): the threads read the scores and the graph's arrays
+ * (IGRAPH_FROM/TO and the incidence lists' vectors are plain reads).
  */
 struct iffa_analyse__exposure_store {
 	iffa_exposure *x;   /* computed here when the pass left none */
+	const iffa_exposure *xs; /* the scores the rows come from */
 	edges s;
 	int64_t run;
 	size_t rows;
-	iffa_db *side;      /* the records' connection */
+	iffa_db *side;      /* the second connection, NULL: in turn */
+	iffa_db *records;   /* beside it, the records' */
+	PGcancel *cancel;   /* of `side`'s statements, made before the thread starts */
+	char timeout[64];   /* the run's session statement_timeout, for `side` */
 	pthread_t thread;
-	int running, merged;
-	int error;          /* the records thread's failure, its message below */
+	int running;
+	atomic_int stop;    /* the run failed: the thread stops writing */
+	int error;          /* the thread's failure, its message below */
 	char message[512];
+	int records_error;  /* the records thread's */
+	char records_message[512];
 };
+
+static int stopped(iffa_analyse__exposure_store *st)
+{
+	if (atomic_load_explicit(&st->stop, memory_order_relaxed))
+		return iffa_error_set(IFFA_ERROR, "the exposure store stopped: the run failed");
+	return 0;
+}
+
+/* Fail unless the schema has exposure_edge (sql/012). */
+static int check_schema(iffa_db *db)
+{
+	PGresult *res = NULL;
+	int error;
+
+	if ((error = iffa_db__query(&res, db, "reading the schema",
+				    "SELECT to_regclass('exposure_edge') IS NOT NULL", 0, NULL)) < 0)
+		return error;
+	if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+		error = iffa_error_set(IFFA_EDB, "the database has no exposure_edge table: "
+				       "run `iffa db init` to upgrade the schema");
+	PQclear(res);
+	return error;
+}
+
+/* One sweep: each vertex's row goes as soon as it is known. */
+static int vertex_rows(iffa_analyse__exposure_store *st, iffa_db *db)
+{
+	static const char header[19] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', '\377', '\r', '\n', 0};
+	const iffa_flowgraph *g = st->s.g;
+	iffa_exposure_result r;
+	iffa_jsonbuf b = IFFA_JSONBUF_INIT;
+	int error;
+
+	memset(&r, 0, sizeof(r));
+	if ((error = iffa_db__copy_begin(db, "starting COPY of the exposure", vertex_copy_sql)) < 0)
+		return error;
+	iffa_jsonbuf__put(&b, header, sizeof(header));
+	for (igraph_integer_t v = 0; v < g->nv && !error; v++) {
+		if ((error = stopped(st)) < 0 || (error = iffa_exposure_of(&r, st->xs, v)) < 0)
+			break;
+		if (stored(&r)) {
+			error = vertex_row(&b, &st->s, st->run, v, &r);
+			st->rows++;
+		}
+		iffa_exposure_result_dispose(&r);
+		if (!error && b.len >= IFFA_DB__COPY_BLOCK)
+			error = copy_flush(db, &b);
+	}
+	iffa_exposure_result_dispose(&r);
+	if (!error)
+		iffa_jsonbuf__put(&b, "\377\377", 2); /* the trailer: int16 -1 */
+	error = copy_end(db, &b, error, "storing vertex exposure");
+	iffa_jsonbuf__dispose(&b);
+	return error;
+}
+
+static int edge_rows(iffa_analyse__exposure_store *st, iffa_db *db)
+{
+	iffa_jsonbuf b = IFFA_JSONBUF_INIT;
+	char runtext[32];
+	int error;
+
+	snprintf(runtext, sizeof(runtext), "%lld", (long long)st->run);
+	if ((error = iffa_db__copy_begin(db, "starting COPY of the exposure", edge_copy_sql)) < 0)
+		return error;
+	for (size_t i = 0; i < st->s.n && !error; i++) {
+		edge_row(&b, &st->s, runtext, i);
+		if (b.len >= IFFA_DB__COPY_BLOCK && (error = stopped(st)) == 0)
+			error = copy_flush(db, &b);
+	}
+	error = copy_end(db, &b, error, "storing exposure path edges");
+	iffa_jsonbuf__dispose(&b);
+	return error;
+}
+
+/* Number the edges of every stored path, in the order the rows name them. */
+static int number_paths(iffa_analyse__exposure_store *st)
+{
+	const iffa_flowgraph *g = st->s.g;
+	iffa_exposure_result r;
+	int32_t n;
+	int error = 0;
+
+	memset(&r, 0, sizeof(r));
+	for (igraph_integer_t v = 0; v < g->nv && !error; v++) {
+		if ((error = stopped(st)) < 0 || (error = iffa_exposure_of(&r, st->xs, v)) < 0)
+			break;
+		if (stored(&r))
+			for (size_t k = 0; k < r.npath && !error; k++)
+				error = number(&n, &st->s, r.path[k]);
+		iffa_exposure_result_dispose(&r);
+	}
+	iffa_exposure_result_dispose(&r);
+	return error;
+}
 
 static void *records_main(void *arg)
 {
 	iffa_analyse__exposure_store *st = arg;
+	const char *p[1] = {st->timeout};
 	int error;
 
-	if ((error = iffa_db__exec(st->side, "reading the records of exposure paths", "BEGIN", 0,
+	if ((error = iffa_db__exec(st->records, "setting the records connection's statement_timeout",
+				   "SELECT set_config('statement_timeout', $1, false)", 1, p)) == 0 &&
+	    (error = iffa_db__exec(st->records, "reading the records of exposure paths", "BEGIN", 0,
 				   NULL)) == 0 &&
-	    (error = fetch_records(&st->s, st->side)) == 0)
-		error = iffa_db__exec(st->side, "reading the records of exposure paths", "COMMIT", 0,
-				      NULL);
+	    (error = fetch_records(&st->s, st->records)) == 0)
+		error = iffa_db__exec(st->records, "reading the records of exposure paths", "COMMIT",
+				      0, NULL);
+	if (error < 0) {
+		st->records_error = error;
+		snprintf(st->records_message, sizeof(st->records_message), "%s", iffa_error_last());
+	}
+	return NULL;
+}
+
+/*
+ * Every row on `db`, inside its current transaction. With `beside`, the
+ * paths are numbered first, so that the records of their merged edges
+ * are read on a third connection while `db` takes the vertex rows.
+ */
+static int write_rows(iffa_analyse__exposure_store *st, iffa_db *db, int beside)
+{
+	PGcancel *cancel = NULL;
+	pthread_t thread;
+	int error, merged = 0, running = 0;
+
+	if ((error = check_schema(db)) < 0)
+		return error;
+	if (beside) {
+		if ((error = number_paths(st)) < 0)
+			return error;
+		for (size_t i = 0; i < st->s.n && !merged; i++)
+			merged = merged_transfer(st->s.g, st->s.edge[i]);
+		st->s.frozen = 1;
+		if (merged &&
+		    iffa_db__connect_like(&st->records, db, "opening a connection for the records "
+							    "of exposure paths") == 0) {
+			cancel = PQgetCancel(iffa_db_conn(st->records));
+			running = pthread_create(&thread, NULL, records_main, st) == 0;
+		}
+	}
+	error = vertex_rows(st, db);
+	if (running) {
+		char errbuf[256];
+		/* the rows failed: the records are not wanted any more */
+		if (error < 0 && cancel)
+			PQcancel(cancel, errbuf, sizeof(errbuf));
+		pthread_join(thread, NULL);
+		iffa_db_free(st->records);
+		st->records = NULL;
+		if (!error && st->records_error)
+			error = iffa_error_set(st->records_error, "%s", st->records_message);
+	} else if (!error) {
+		for (size_t i = 0; i < st->s.n && !merged; i++)
+			merged = merged_transfer(st->s.g, st->s.edge[i]);
+		if ((error = stopped(st)) == 0 && merged)
+			error = fetch_records(&st->s, db);
+	}
+	if (cancel)
+		PQfreeCancel(cancel);
+	if (error < 0 || (error = stopped(st)) < 0)
+		return error;
+	return edge_rows(st, db);
+}
+
+static void *store_main(void *arg)
+{
+	iffa_analyse__exposure_store *st = arg;
+	const char *p[1] = {st->timeout};
+	int error;
+
+	/* the connection keeps the limits of the run's session */
+	if ((error = iffa_db__exec(st->side, "setting the exposure connection's statement_timeout",
+				   "SELECT set_config('statement_timeout', $1, false)", 1, p)) == 0 &&
+	    (error = iffa_db__exec(st->side, "storing the exposure", "BEGIN", 0, NULL)) == 0)
+		error = write_rows(st, st->side, 1);
 	if (error < 0) {
 		st->error = error;
 		snprintf(st->message, sizeof(st->message), "%s", iffa_error_last());
@@ -435,9 +625,24 @@ void iffa_analyse__store_exposure_free(iffa_analyse__exposure_store *st)
 {
 	if (!st)
 		return;
-	if (st->running)
+	if (st->running) {
+		/* the run failed elsewhere: no use finishing the rows */
+		char errbuf[256];
+		atomic_store(&st->stop, 1);
+		if (st->cancel)
+			PQcancel(st->cancel, errbuf, sizeof(errbuf));
 		pthread_join(st->thread, NULL);
-	iffa_db_free(st->side);
+	}
+	if (st->cancel)
+		PQfreeCancel(st->cancel);
+	if (st->side) {
+		PGconn *c = iffa_db_conn(st->side);
+		/* rows not committed are dropped (closing would drop them too) */
+		if (PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) != PQTRANS_IDLE)
+			PQclear(PQexec(c, "ROLLBACK"));
+		iffa_db_free(st->side);
+	}
+	iffa_db_free(st->records);
 	edges_dispose(&st->s);
 	iffa_exposure_free(st->x);
 	free(st);
@@ -445,78 +650,48 @@ void iffa_analyse__store_exposure_free(iffa_analyse__exposure_store *st)
 
 int iffa_analyse__store_exposure_begin(iffa_analyse__exposure_store **out, iffa_db *db,
 				       int64_t run, const iffa_exposure_params *p,
-				       const iffa_flowgraph *g, const iffa_exposure *scores)
+				       const iffa_flowgraph *g, const iffa_exposure *scores,
+				       int beside)
 {
-	static const char header[19] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', '\377', '\r', '\n', 0};
 	iffa_analyse__exposure_store *st;
-	const iffa_exposure *xs;
-	iffa_exposure_result r;
-	iffa_jsonbuf b = IFFA_JSONBUF_INIT;
-	int error;
+	int error = 0;
 
 	*out = NULL;
-	memset(&r, 0, sizeof(r));
 	if (!(st = calloc(1, sizeof(*st))))
 		return iffa_error_set(IFFA_ENOMEM, "out of memory for exposure rows");
+	atomic_init(&st->stop, 0);
 	st->s.g = g;
 	st->run = run;
 	if (!scores && (error = iffa_exposure_new(&st->x, g, p)) < 0)
 		goto done;
-	xs = scores ? scores : st->x;
+	st->xs = scores ? scores : st->x;
 	if (!(st->s.slot = malloc(((size_t)g->ne + 1) * sizeof(*st->s.slot)))) {
 		error = iffa_error_set(IFFA_ENOMEM, "out of memory for exposure rows");
 		goto done;
 	}
 	for (igraph_integer_t e = 0; e < g->ne; e++)
 		st->s.slot[e] = -1;
-
+	if (!beside)
+		goto done;
 	{
 		PGresult *res = NULL;
-		if ((error = iffa_db__query(&res, db, "reading the schema",
-					    "SELECT to_regclass('exposure_edge') IS NOT NULL", 0,
-					    NULL)) < 0)
+		if ((error = iffa_db__query(&res, db, "reading the statement_timeout",
+					    "SELECT current_setting('statement_timeout')", 0, NULL)) < 0)
 			goto done;
-		if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
-			error = iffa_error_set(IFFA_EDB, "the database has no exposure_edge table: "
-					       "run `iffa db init` to upgrade the schema");
+		snprintf(st->timeout, sizeof(st->timeout), "%s", PQgetvalue(res, 0, 0));
 		PQclear(res);
-		if (error < 0)
-			goto done;
 	}
-	/* One sweep: each vertex's row goes as soon as it is known. */
-	if ((error = iffa_db__copy_begin(db, "starting COPY of the exposure", vertex_copy_sql)) < 0)
+	/* beside, on a second connection; in turn at the end, if none can be had */
+	if (iffa_db__connect_like(&st->side, db, "opening a connection for the exposure") < 0)
 		goto done;
-	iffa_jsonbuf__put(&b, header, sizeof(header));
-	for (igraph_integer_t v = 0; v < g->nv && !error; v++) {
-		if ((error = iffa_exposure_of(&r, xs, v)) < 0)
-			break;
-		if (stored(&r)) {
-			error = vertex_row(&b, &st->s, run, v, &r);
-			st->rows++;
-		}
-		iffa_exposure_result_dispose(&r);
-		if (!error && b.len >= IFFA_DB__COPY_BLOCK)
-			error = copy_flush(db, &b);
-	}
-	if (!error)
-		iffa_jsonbuf__put(&b, "\377\377", 2); /* the trailer: int16 -1 */
-	if ((error = copy_end(db, &b, error, "storing vertex exposure")) < 0)
-		goto done;
-
-	for (size_t i = 0; i < st->s.n && !st->merged; i++)
-		st->merged = merged_transfer(g, st->s.edge[i]);
-	if (st->merged) {
-		/* beside, on a second connection; here, if none can be had */
-		if (iffa_db__connect_like(&st->side, db, "opening a connection for the records "
-							 "of exposure paths") == 0 &&
-		    pthread_create(&st->thread, NULL, records_main, st) == 0)
-			st->running = 1;
-		else if ((error = fetch_records(&st->s, db)) < 0)
-			goto done;
+	st->cancel = PQgetCancel(iffa_db_conn(st->side));
+	if (pthread_create(&st->thread, NULL, store_main, st) == 0) {
+		st->running = 1;
+	} else {
+		iffa_db_free(st->side);
+		st->side = NULL;
 	}
 done:
-	iffa_exposure_result_dispose(&r);
-	iffa_jsonbuf__dispose(&b);
 	if (error < 0)
 		iffa_analyse__store_exposure_free(st);
 	else
@@ -527,8 +702,6 @@ done:
 int iffa_analyse__store_exposure_end(iffa_analyse__exposure_store *st, iffa_db *db,
 				     size_t *out_rows)
 {
-	iffa_jsonbuf b = IFFA_JSONBUF_INIT;
-	char runtext[32];
 	int error;
 
 	*out_rows = 0;
@@ -537,18 +710,16 @@ int iffa_analyse__store_exposure_end(iffa_analyse__exposure_store *st, iffa_db *
 		st->running = 0;
 		if (st->error)
 			return iffa_error_set(st->error, "%s", st->message);
-	}
-	snprintf(runtext, sizeof(runtext), "%lld", (long long)st->run);
-	if ((error = iffa_db__copy_begin(db, "starting COPY of the exposure", edge_copy_sql)) < 0)
+	} else if ((error = write_rows(st, db, 0)) < 0) {
 		return error;
-	for (size_t i = 0; i < st->s.n && !error; i++) {
-		edge_row(&b, &st->s, runtext, i);
-		if (b.len >= IFFA_DB__COPY_BLOCK)
-			error = copy_flush(db, &b);
 	}
-	error = copy_end(db, &b, error, "storing exposure path edges");
-	iffa_jsonbuf__dispose(&b);
-	if (error == 0)
-		*out_rows = st->rows;
-	return error;
+	*out_rows = st->rows;
+	return 0;
+}
+
+int iffa_analyse__store_exposure_commit(iffa_analyse__exposure_store *st)
+{
+	if (!st->side)
+		return 0;
+	return iffa_db__exec(st->side, "committing the exposure", "COMMIT", 0, NULL);
 }

@@ -58,6 +58,9 @@ static const iffa_param_spec analyse_rows[] = {
 	{"analyse.overlap", IFFA_PARAM_BOOL, F(iffa_analyse_params, overlap), 0, 1, NULL,
 	 "the gold and paths passes run on a thread of their own beside clusters, exposure "
 	 "and typologies (faster on several cores; the findings are the same)"},
+	{"analyse.parallel_store", IFFA_PARAM_BOOL, F(iffa_analyse_params, parallel_store), 0, 1,
+	 NULL, "the exposure rows are written on a second connection while the findings are "
+	 "(faster on several cores; the rows are the same)"},
 };
 
 /* ---- clusters -------------------------------------------------------------- */

@@ -8,13 +8,27 @@
  *   3. run the passes;
  *   4. BEGIN; findings and members; when the exposure pass ran, the
  *      exposure of every vertex within reach of a source (vertex_exposure
- *      and exposure_edge, for screening); status 'completed', row counts
- *      and end time; COMMIT.
+ *      and exposure_edge, for screening) at the same time on a second
+ *      connection, in a transaction of its own (analyse.parallel_store;
+ *      in turn on this one without it or without a second connection);
+ *      when both sides have written everything, the exposure's COMMIT,
+ *      then status 'completed', row counts and end time, the audit row
+ *      and the run's COMMIT.
  *
  * A failure at any step after 1 marks the run 'failed' with the error,
- * reconnecting once if the connection was lost. If the server cannot be
- * reached at all, the row stays 'running' without its lock, which readers
- * report as abandoned: a run that did not complete never looks complete.
+ * reconnecting once if the connection was lost; a failure on either side
+ * of step 4 before the exposure's COMMIT rolls back both. If the server
+ * cannot be reached at all, the row stays 'running' without its lock,
+ * which readers report as abandoned: a run that did not complete never
+ * looks complete.
+ *
+ * The two COMMITs are not atomic: if the process dies, or the run's
+ * COMMIT fails, after the exposure's, vertex_exposure and exposure_edge
+ * hold rows of a run that is not 'completed' (and that no role but the
+ * owner may delete). Every reader of those tables must therefore take a
+ * run's rows only when its status is 'completed', as the screener does
+ * (src/screen/exposure.c); findings are in the run's own transaction and
+ * never outlive a failed run.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
@@ -171,10 +185,12 @@ static const char audit_sql[] =
 
 /*
  * The findings, and when the exposure pass ran, its per-vertex values for
- * screening, with the values the pass used: the vertex rows first, so that
- * the server reads the records of their paths' edges on a second
- * connection while this one writes the findings (src/analyse/exposure.c).
- * `extra` receives what row_counts adds:
+ * screening, with the values the pass used: with analyse.parallel_store
+ * the exposure rows go on a second connection, on a thread of their own
+ * and in a transaction of their own, while this connection writes the
+ * findings (src/analyse/exposure.c); that transaction commits last here,
+ * once every other row is written, and the caller commits the run's right
+ * after. `extra` receives what row_counts adds:
  * {"exposure": {"rows": n, "max_account_id": id}}, the highest account id
  * the graph could hold (so that a screening tells an account loaded after
  * the run from one without exposure), or {} when the pass did not run.
@@ -193,18 +209,14 @@ static int store_all(char *extra, size_t size, iffa_db *db, int64_t run, const i
 		if (strcmp(iffa_analyse__passes[i].name, "exposure") != 0 || !a->selected[i])
 			continue;
 		iffa_analyse__effective(&p, a, i);
-		if ((error = iffa_analyse__store_exposure_begin(&st, db, run, &p, g, scores)) < 0)
+		if ((error = iffa_analyse__store_exposure_begin(&st, db, run, &p, g, scores,
+								iffa_analyse__own(a)->parallel_store)) < 0)
 			return error;
 	}
-	error = iffa_analyse__store(db, run, f, g);
-	if (!st || error < 0) {
-		iffa_analyse__store_exposure_free(st);
-		return error;
-	}
-	error = iffa_analyse__store_exposure_end(st, db, &rows);
-	iffa_analyse__store_exposure_free(st);
-	if (error < 0)
-		return error;
+	if ((error = iffa_analyse__store(db, run, f, g)) < 0 || !st)
+		goto done;
+	if ((error = iffa_analyse__store_exposure_end(st, db, &rows)) < 0)
+		goto done;
 	if (g->level == IFFA_LEVEL_ACCOUNT) {
 		/* every account is a vertex at account level */
 		for (igraph_integer_t v = 0; v < g->nv; v++)
@@ -215,13 +227,17 @@ static int store_all(char *extra, size_t size, iffa_db *db, int64_t run, const i
 		if ((error = iffa_db__query(&res, db, "reading the highest account id",
 					    "SELECT coalesce(max(id), 0) FROM account", 0,
 					    NULL)) < 0)
-			return error;
+			goto done;
 		max_account = atoll(PQgetvalue(res, 0, 0));
 		PQclear(res);
 	}
 	snprintf(extra, size, "{\"exposure\":{\"rows\":%zu,\"max_account_id\":%lld}}", rows,
 		 max_account);
-	return 0;
+	error = iffa_analyse__store_exposure_commit(st);
+done:
+	/* on failure the exposure's own transaction, if any, is rolled back */
+	iffa_analyse__store_exposure_free(st);
+	return error;
 }
 
 /* Mark the run failed with `message`; reconnect once if the connection is gone. */

@@ -2,7 +2,9 @@
  * iffa_analyse end to end on the real server: a generated scenario is
  * loaded, analysed and recorded; the findings carry evidence and find the
  * planted members. A run whose connection is cut while it stores its
- * findings ends marked failed, never completed.
+ * findings ends marked failed, never completed; so does one whose rows
+ * are refused on either connection of the store, leaving none of its
+ * rows. The rows are the same stored beside the findings or in turn.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
@@ -224,4 +226,113 @@ Test(analyse_run, the_command_names_a_bad_key_with_file_and_line)
 	status = pclose(p);
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "status %d: %s", status, out);
 	cr_assert(strstr(out, "bad-key.conf:3: unknown parameter 'exposure.treshold'") != NULL, "%s", out);
+}
+
+/* A run's stored rows of each table, less their ids: what two runs of one graph share. */
+static const char *const stored_rows[] = {
+	"SELECT pass, kind, subject_type, subject_id, subject_label, score, reason,"
+	" evidence::text FROM finding WHERE run_id = ",
+	"SELECT level, account_id, party_id, way, flagged, score, taint, tainted_xof, funding,"
+	" funding_xof, ppr_from, ppr_to, hops, path::text, path_edges FROM vertex_exposure"
+	" WHERE run_id = ",
+	"SELECT edge, from_account_id, from_party_id, to_account_id, to_party_id, amount_xof,"
+	" flows, first_ts, last_ts, channel, kind, record_id, records FROM exposure_edge"
+	" WHERE run_id = ",
+};
+
+/* Rows of run `x` or `y` that the other lacks, in every table of stored_rows. */
+static long long differences(iffa_db *db, int64_t x, int64_t y)
+{
+	long long n = 0;
+	char sql[1024];
+
+	for (size_t t = 0; t < sizeof(stored_rows) / sizeof(stored_rows[0]); t++) {
+		const char *q = stored_rows[t];
+		snprintf(sql, sizeof(sql),
+			 "SELECT count(*) FROM ((%s%lld EXCEPT ALL %s%lld)"
+			 " UNION ALL (%s%lld EXCEPT ALL %s%lld)) d",
+			 q, (long long)x, q, (long long)y, q, (long long)y, q, (long long)x);
+		n += testdb_scalar(db, sql);
+	}
+	return n;
+}
+
+Test(analyse_run, the_rows_are_the_same_stored_beside_the_findings_or_in_turn, .fini = cleanup)
+{
+	iffa_db *db = scenario("t_analyse_run_parallel_store", 23, 4000);
+	iffa_analysis *a;
+	int64_t run[2];
+	char sql[1024];
+
+	for (int k = 0; k < 2; k++) {
+		cr_assert_eq(iffa_analysis_new(&a), 0);
+		cr_assert_eq(iffa_analysis_set(a, "analyse.parallel_store", k ? "false" : "true"), 0,
+			     "%s", iffa_error_last());
+		cr_assert_eq(iffa_analyse(&run[k], db, a, NULL), 0, "%s", iffa_error_last());
+		iffa_analysis_free(a);
+	}
+	cr_assert_eq(testdb_scalar(db, "SELECT count(*) FROM analysis_run WHERE status = 'completed'"),
+		     2);
+	/* both store every kind of row, merged edges' records included */
+	for (int k = 0; k < 2; k++) {
+		long long r = (long long)run[k];
+		snprintf(sql, sizeof(sql),
+			 "SELECT (SELECT count(*) > 0 FROM finding WHERE run_id = %lld)::int"
+			 " + (SELECT count(*) > 0 FROM vertex_exposure WHERE run_id = %lld)::int"
+			 " + (SELECT count(*) > 0 FROM exposure_edge WHERE run_id = %lld"
+			 "    AND records IS NOT NULL)::int"
+			 " + ((row_counts->'exposure'->>'rows')::bigint = (SELECT count(*)"
+			 "    FROM vertex_exposure WHERE run_id = %lld))::int FROM analysis_run"
+			 " WHERE id = %lld",
+			 r, r, r, r, r);
+		cr_assert_eq(testdb_scalar(db, sql), 4, "run %lld", (long long)run[k]);
+	}
+	cr_assert_eq(differences(db, run[0], run[1]), 0);
+	iffa_db_free(db);
+}
+
+/*
+ * A failure on either side of the store, the exposure's connection or the
+ * run's, fails the run and leaves none of its rows: a trigger refuses the
+ * rows of one table at a time.
+ */
+Test(analyse_run, a_failure_storing_either_side_fails_the_run_with_no_rows, .fini = cleanup)
+{
+	static const char *const tables[] = {"vertex_exposure", "exposure_edge", "finding_member"};
+	iffa_db *db = scenario("t_analyse_run_store_fails", 24, 1500);
+	char sql[512];
+
+	exec(db, "CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS"
+		 " $$BEGIN RAISE EXCEPTION 'refused by the test on %', TG_TABLE_NAME; END$$");
+	for (size_t k = 0; k < sizeof(tables) / sizeof(tables[0]); k++) {
+		iffa_analysis *a;
+		int64_t run = 0;
+		char want[128];
+
+		snprintf(sql, sizeof(sql),
+			 "CREATE TRIGGER test_refuse BEFORE INSERT ON %s FOR EACH ROW"
+			 " EXECUTE FUNCTION test_refuse()", tables[k]);
+		exec(db, sql);
+		cr_assert_eq(iffa_analysis_new(&a), 0);
+		cr_assert_eq(iffa_analyse(&run, db, a, NULL), IFFA_EDB, "%s", tables[k]);
+		snprintf(want, sizeof(want), "refused by the test on %s", tables[k]);
+		cr_assert(strstr(iffa_error_last(), want) != NULL, "%s", iffa_error_last());
+		iffa_analysis_free(a);
+		snprintf(sql, sizeof(sql),
+			 "SELECT count(*) FROM analysis_run WHERE id = %lld AND status = 'failed'"
+			 " AND error LIKE '%%refused by the test on %s%%' AND finished_at IS NOT NULL",
+			 (long long)run, tables[k]);
+		cr_assert_eq(testdb_scalar(db, sql), 1, "%s", tables[k]);
+		snprintf(sql, sizeof(sql), "DROP TRIGGER test_refuse ON %s", tables[k]);
+		exec(db, sql);
+	}
+	cr_assert_eq(testdb_scalar(db, "SELECT count(*) FROM analysis_run WHERE status <> 'failed'"), 0);
+	cr_assert_eq(testdb_scalar(db, "SELECT count(*) FROM finding"), 0);
+	cr_assert_eq(testdb_scalar(db, "SELECT count(*) FROM finding_member"), 0);
+	cr_assert_eq(testdb_scalar(db, "SELECT count(*) FROM vertex_exposure"), 0);
+	cr_assert_eq(testdb_scalar(db, "SELECT count(*) FROM exposure_edge"), 0);
+	cr_assert_eq(testdb_scalar(db, "SELECT count(*) FROM audit_log WHERE command = 'analyse'"
+				       " AND detail->>'ok' = 'false' AND output_sha256 IS NULL"),
+		     3);
+	iffa_db_free(db);
 }
