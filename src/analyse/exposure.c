@@ -23,12 +23,13 @@
  * path shows). Beside the findings (analyse.parallel_store, the default),
  * they go on a second connection, on a thread of their own, in a
  * transaction of their own that the run commits just before its own
- * (src/analyse/run.c); the paths are then numbered in a first sweep, so
- * that the records are read on a third connection while the second takes
- * the vertex rows. In turn, everything goes on the run's connection inside
+ * (src/analyse/run.c); the paths are then numbered in a first sweep that
+ * keeps the rows, so that the records are read on a third connection
+ * while the second takes the vertex rows and the edges that need no
+ * record read. In turn, everything goes on the run's connection inside
  * its transaction, the records read after the vertex rows. Time: O(|V| +
- * sum of path lengths × degree) in C (twice beside), plus one scan of the
- * transfers when a path holds a merged transfer edge.
+ * sum of path lengths × degree) in C, plus one scan of the transfers when
+ * a path holds a merged transfer edge.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -40,6 +41,7 @@
 #include <string.h>
 
 #include "analyse/analyse.h"
+#include "core/grow.h"
 #include "core/jsonbuf.h"
 #include "db/db.h"
 #include "graph/flowgraph.h"
@@ -186,9 +188,14 @@ static int fetch_records(edges *s, iffa_db *db)
 		     "  CROSS JOIN LATERAL (SELECT q.fa AS a WHERE q.fa IS NOT NULL"
 		     "   UNION ALL SELECT a.id FROM account a WHERE a.party_id = q.fp) f"
 		     "  CROSS JOIN LATERAL (SELECT q.ta AS a WHERE q.ta IS NOT NULL"
-		     "   UNION ALL SELECT a.id FROM account a WHERE a.party_id = q.tp) t)"
+		     "   UNION ALL SELECT a.id FROM account a WHERE a.party_id = q.tp) t),"
+		     /* the transfers on some pair, by a semi join: its hash is the pairs'
+		      * (a join of the two hashed the 10M transfers in batches on disk) */
+		     " cand AS MATERIALIZED (SELECT r.id, r.ts, r.from_account, r.to_account, r.channel"
+		     "  FROM transfer r WHERE (r.from_account, r.to_account, r.channel) IN"
+		     "  (SELECT fa, ta, ch FROM pairs))"
 		     " SELECT p.e, ((array_agg(r.id ORDER BY r.ts, r.id))[1:100])::text"
-		     " FROM pairs p JOIN transfer r ON r.from_account = p.fa AND r.to_account = p.ta"
+		     " FROM pairs p JOIN cand r ON r.from_account = p.fa AND r.to_account = p.ta"
 		     " AND r.channel = p.ch AND r.ts >= p.t1 AND r.ts <= p.t2 GROUP BY p.e",
 		     1, p)) < 0 ||
 	    (error = iffa_db__exec(db, "planning the records of exposure paths",
@@ -283,13 +290,53 @@ static const char vertex_copy_sql[] =
 	" tainted_xof, funding, funding_xof, ppr_from, ppr_to, hops, path, path_edges)"
 	" FROM STDIN (FORMAT binary)";
 
-/* One vertex_exposure tuple; the path's edges get their numbers. */
-static int vertex_row(iffa_jsonbuf *b, edges *s, int64_t run, igraph_integer_t v,
-		      const iffa_exposure_result *r)
+/*
+ * What a vertex_exposure tuple takes of an iffa_exposure_result, its path
+ * as edge numbers (kept apart: `npath` numbers from `slot0` of a list).
+ * 80 bytes: the rows of a sweep are kept for the COPY that follows it.
+ */
+typedef struct {
+	double score, taint, tainted_xof, funding, funding_xof, ppr_from, ppr_to;
+	uint32_t v;
+	int32_t hops;
+	uint32_t slot0, npath;
+	uint8_t way, flagged;
+} row;
+
+/* The row of vertex v from its result; its path numbered into slots[slot0 ..]. */
+static int make_row(row *x, int32_t *slots, edges *s, igraph_integer_t v,
+		    const iffa_exposure_result *r, uint32_t slot0)
+{
+	int error;
+
+	if (r->npath > (size_t)(INT32_MAX / 8 - 20))
+		return iffa_error_set(IFFA_EINVAL, "an exposure path of %zu edges", r->npath);
+	x->score = r->score;
+	x->taint = r->taint;
+	x->tainted_xof = r->tainted_xof;
+	x->funding = r->funding;
+	x->funding_xof = r->funding_xof;
+	x->ppr_from = r->ppr_from;
+	x->ppr_to = r->ppr_to;
+	x->v = (uint32_t)v;
+	x->hops = r->hops;
+	x->way = (uint8_t)r->way;
+	x->flagged = (uint8_t)(r->flagged != 0);
+	x->slot0 = slot0;
+	x->npath = (uint32_t)r->npath;
+	for (size_t k = 0; k < r->npath; k++)
+		if ((error = number(&slots[k], s, r->path[k])) < 0)
+			return error;
+	return 0;
+}
+
+/* One vertex_exposure tuple, its path's edge numbers in `slots`. */
+static void vertex_row(iffa_jsonbuf *b, const edges *s, int64_t run, const row *r,
+		       const int32_t *slots)
 {
 	const iffa_flowgraph *g = s->g;
+	igraph_integer_t v = (igraph_integer_t)r->v;
 	char c[2] = {0, VERTEX_FIELDS};
-	int error;
 
 	iffa_jsonbuf__put(b, c, 2);
 	bin_int8(b, run);
@@ -304,7 +351,7 @@ static int vertex_row(iffa_jsonbuf *b, edges *s, int64_t run, igraph_integer_t v
 		else
 			bin_null(b);
 	}
-	bin_text(b, iffa_exposure_way_name(r->way));
+	bin_text(b, iffa_exposure_way_name((iffa_exposure_way)r->way));
 	be32(b, 1);
 	iffa_jsonbuf__put(b, r->flagged ? "\1" : "\0", 1);
 	bin_float8(b, fmin(1.0, fmax(0.0, finite(r->score))));
@@ -324,24 +371,18 @@ static int vertex_row(iffa_jsonbuf *b, edges *s, int64_t run, igraph_integer_t v
 		be32(b, 0);
 		be32(b, 0);
 		be32(b, INT4_OID);
-		return 0;
+		return;
 	}
-	if (r->npath > (size_t)(INT32_MAX / 8 - 20))
-		return iffa_error_set(IFFA_EINVAL, "an exposure path of %zu edges", r->npath);
-	be32(b, (uint32_t)(20 + 8 * r->npath));
+	be32(b, 20 + 8 * r->npath);
 	be32(b, 1);
 	be32(b, 0);
 	be32(b, INT4_OID);
-	be32(b, (uint32_t)r->npath);
+	be32(b, r->npath);
 	be32(b, 1);
-	for (size_t k = 0; k < r->npath; k++) {
-		int32_t n = 0;
-		if ((error = number(&n, s, r->path[k])) < 0)
-			return error;
+	for (uint32_t k = 0; k < r->npath; k++) {
 		be32(b, 4);
-		be32(b, (uint32_t)n);
+		be32(b, (uint32_t)slots[k]);
 	}
-	return 0;
 }
 
 static const char edge_copy_sql[] =
@@ -425,6 +466,10 @@ struct iffa_analyse__exposure_store {
 	edges s;
 	int64_t run;
 	size_t rows;
+	row *swept;         /* beside: the rows of the sweep that numbered the paths */
+	size_t nswept, capswept;
+	int32_t *slots;     /* their paths' edge numbers */
+	size_t nslots, capslots;
 	iffa_db *side;      /* the second connection, NULL: in turn */
 	iffa_db *records;   /* beside it, the records' */
 	PGcancel *cancel;   /* of `side`'s statements, made before the thread starts */
@@ -461,24 +506,38 @@ static int check_schema(iffa_db *db)
 	return error;
 }
 
-/* One sweep: each vertex's row goes as soon as it is known. */
+/*
+ * The vertex rows: those of the sweep (number_paths) when it ran, or
+ * each vertex's as soon as it is known.
+ */
 static int vertex_rows(iffa_analyse__exposure_store *st, iffa_db *db)
 {
 	static const char header[19] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', '\377', '\r', '\n', 0};
 	const iffa_flowgraph *g = st->s.g;
 	iffa_exposure_result r;
 	iffa_jsonbuf b = IFFA_JSONBUF_INIT;
+	int32_t *slots = NULL;
+	size_t capslots = 0;
 	int error;
 
 	memset(&r, 0, sizeof(r));
 	if ((error = iffa_db__copy_begin(db, "starting COPY of the exposure", vertex_copy_sql)) < 0)
 		return error;
 	iffa_jsonbuf__put(&b, header, sizeof(header));
-	for (igraph_integer_t v = 0; v < g->nv && !error; v++) {
+	for (size_t i = 0; st->s.frozen && i < st->nswept && !error; i++) {
+		vertex_row(&b, &st->s, st->run, &st->swept[i], st->slots + st->swept[i].slot0);
+		st->rows++;
+		if (b.len >= IFFA_DB__COPY_BLOCK && (error = stopped(st)) == 0)
+			error = copy_flush(db, &b);
+	}
+	for (igraph_integer_t v = 0; !st->s.frozen && v < g->nv && !error; v++) {
+		row x;
 		if ((error = stopped(st)) < 0 || (error = iffa_exposure_of(&r, st->xs, v)) < 0)
 			break;
-		if (stored(&r)) {
-			error = vertex_row(&b, &st->s, st->run, v, &r);
+		if (stored(&r) &&
+		    (error = iffa_grow((void **)&slots, &capslots, r.npath, sizeof(*slots))) == 0 &&
+		    (error = make_row(&x, slots, &st->s, v, &r, 0)) == 0) {
+			vertex_row(&b, &st->s, st->run, &x, slots);
 			st->rows++;
 		}
 		iffa_exposure_result_dispose(&r);
@@ -486,6 +545,7 @@ static int vertex_rows(iffa_analyse__exposure_store *st, iffa_db *db)
 			error = copy_flush(db, &b);
 	}
 	iffa_exposure_result_dispose(&r);
+	free(slots);
 	if (!error)
 		iffa_jsonbuf__put(&b, "\377\377", 2); /* the trailer: int16 -1 */
 	error = copy_end(db, &b, error, "storing vertex exposure");
@@ -493,7 +553,10 @@ static int vertex_rows(iffa_analyse__exposure_store *st, iffa_db *db)
 	return error;
 }
 
-static int edge_rows(iffa_analyse__exposure_store *st, iffa_db *db)
+/* Which edge rows a COPY takes: all, or those with or without records to read. */
+enum { EDGES_ALL, EDGES_OWN_RECORD, EDGES_READ_RECORDS };
+
+static int edge_rows(iffa_analyse__exposure_store *st, iffa_db *db, int which)
 {
 	iffa_jsonbuf b = IFFA_JSONBUF_INIT;
 	char runtext[32];
@@ -503,6 +566,9 @@ static int edge_rows(iffa_analyse__exposure_store *st, iffa_db *db)
 	if ((error = iffa_db__copy_begin(db, "starting COPY of the exposure", edge_copy_sql)) < 0)
 		return error;
 	for (size_t i = 0; i < st->s.n && !error; i++) {
+		if (which != EDGES_ALL &&
+		    merged_transfer(st->s.g, st->s.edge[i]) != (which == EDGES_READ_RECORDS))
+			continue;
 		edge_row(&b, &st->s, runtext, i);
 		if (b.len >= IFFA_DB__COPY_BLOCK && (error = stopped(st)) == 0)
 			error = copy_flush(db, &b);
@@ -512,21 +578,35 @@ static int edge_rows(iffa_analyse__exposure_store *st, iffa_db *db)
 	return error;
 }
 
-/* Number the edges of every stored path, in the order the rows name them. */
+/*
+ * Number the edges of every stored path, in the order the rows name them,
+ * keeping the rows (80 bytes and the path's numbers each: at 10M
+ * transfers about 110 MB for 1.2M rows) so that the vertex rows need not
+ * be worked out again (iffa_exposure_of, a few seconds of CPU at 10M).
+ */
 static int number_paths(iffa_analyse__exposure_store *st)
 {
 	const iffa_flowgraph *g = st->s.g;
 	iffa_exposure_result r;
-	int32_t n;
 	int error = 0;
 
 	memset(&r, 0, sizeof(r));
 	for (igraph_integer_t v = 0; v < g->nv && !error; v++) {
 		if ((error = stopped(st)) < 0 || (error = iffa_exposure_of(&r, st->xs, v)) < 0)
 			break;
-		if (stored(&r))
-			for (size_t k = 0; k < r.npath && !error; k++)
-				error = number(&n, &st->s, r.path[k]);
+		if (stored(&r) && r.npath >= UINT32_MAX - st->nslots)
+			error = iffa_error_set(IFFA_EINVAL, "more than 2^32 exposure path edges");
+		else if (stored(&r) &&
+			 (error = iffa_grow((void **)&st->swept, &st->capswept, st->nswept + 1,
+					    sizeof(*st->swept))) == 0 &&
+			 /* one more: the list is never NULL, even with no path at all */
+			 (error = iffa_grow((void **)&st->slots, &st->capslots,
+					    st->nslots + r.npath + 1, sizeof(*st->slots))) == 0 &&
+			 (error = make_row(&st->swept[st->nswept], st->slots + st->nslots, &st->s, v,
+					   &r, (uint32_t)st->nslots)) == 0) {
+			st->nslots += r.npath;
+			st->nswept++;
+		}
 		iffa_exposure_result_dispose(&r);
 	}
 	iffa_exposure_result_dispose(&r);
@@ -556,7 +636,9 @@ static void *records_main(void *arg)
 /*
  * Every row on `db`, inside its current transaction. With `beside`, the
  * paths are numbered first, so that the records of their merged edges
- * are read on a third connection while `db` takes the vertex rows.
+ * are read on a third connection while `db` takes the vertex rows and
+ * then the rows of the edges that are one record each (most of them: at
+ * 10M transfers 785k of 922k); the merged edges' rows follow the records.
  */
 static int write_rows(iffa_analyse__exposure_store *st, iffa_db *db, int beside)
 {
@@ -580,6 +662,8 @@ static int write_rows(iffa_analyse__exposure_store *st, iffa_db *db, int beside)
 		}
 	}
 	error = vertex_rows(st, db);
+	if (running && error == 0)
+		error = edge_rows(st, db, EDGES_OWN_RECORD);
 	if (running) {
 		char errbuf[256];
 		/* the rows failed: the records are not wanted any more */
@@ -600,7 +684,7 @@ static int write_rows(iffa_analyse__exposure_store *st, iffa_db *db, int beside)
 		PQfreeCancel(cancel);
 	if (error < 0 || (error = stopped(st)) < 0)
 		return error;
-	return edge_rows(st, db);
+	return edge_rows(st, db, running ? EDGES_READ_RECORDS : EDGES_ALL);
 }
 
 static void *store_main(void *arg)
@@ -643,6 +727,8 @@ void iffa_analyse__store_exposure_free(iffa_analyse__exposure_store *st)
 		iffa_db_free(st->side);
 	}
 	iffa_db_free(st->records);
+	free(st->swept);
+	free(st->slots);
 	edges_dispose(&st->s);
 	iffa_exposure_free(st->x);
 	free(st);

@@ -171,15 +171,24 @@ static int row_counts(char **out, const iffa_flowgraph *g, const double *seconds
  * none for a failed run). $1 run id, $2 OS user, $3 detail (JSON) merged with the
  * run's status and row counts.
  */
+/*
+ * The digest of a run's findings as stored, for the audit row: one line
+ * per finding in id order. Computed once the findings are written, while
+ * the exposure rows may still be going in on the other connection.
+ */
+static const char digest_sql[] =
+	"SELECT encode(sha256(convert_to(coalesce(string_agg(concat_ws(E'\\t', f.id, f.pass, "
+	"f.kind, f.subject_type, coalesce(f.subject_id::text, ''), f.subject_label, f.score, "
+	"f.reason, f.evidence), E'\\n' ORDER BY f.id), ''), 'UTF8')), 'hex') "
+	"FROM finding f WHERE f.run_id = $1::bigint";
+
+/* $4: the findings' digest (digest_sql) of a completed run, NULL otherwise. */
 static const char audit_sql[] =
 	"INSERT INTO audit_log (os_user, command, params, rows_affected, output_sha256, detail) "
 	"SELECT $2, 'analyse', jsonb_build_object('run', r.id, 'level', r.level, "
 	"'from', r.data_from, 'to', r.data_to, 'seed', r.seed, 'params', r.params), "
 	"(SELECT count(*) FROM finding f WHERE f.run_id = r.id), "
-	"CASE WHEN r.status = 'completed' THEN (SELECT encode(sha256(convert_to(coalesce(string_agg(concat_ws(E'\\t', f.id, f.pass, "
-	"f.kind, f.subject_type, coalesce(f.subject_id::text, ''), f.subject_label, f.score, "
-	"f.reason, f.evidence), E'\\n' ORDER BY f.id), ''), 'UTF8')), 'hex') "
-	"FROM finding f WHERE f.run_id = r.id) END, "
+	"CASE WHEN r.status = 'completed' THEN $4::text END, "
 	"$3::jsonb || jsonb_build_object('status', r.status, 'code_version', r.code_version, "
 	"'row_counts', r.row_counts) FROM analysis_run r WHERE r.id = $1::bigint";
 
@@ -195,8 +204,25 @@ static const char audit_sql[] =
  * the graph could hold (so that a screening tells an account loaded after
  * the run from one without exposure), or {} when the pass did not run.
  */
-static int store_all(char *extra, size_t size, iffa_db *db, int64_t run, const iffa_analysis *a,
-		     const iffa_flowgraph *g, const iffa_findings *f, const iffa_exposure *scores)
+/* The stored findings' digest (digest_sql): 64 hex digits and NUL in `out`. */
+static int findings_digest(char out[65], iffa_db *db, int64_t run)
+{
+	PGresult *res = NULL;
+	char id[32];
+	const char *p[1] = {id};
+	int error;
+
+	snprintf(id, sizeof(id), "%lld", (long long)run);
+	if ((error = iffa_db__query(&res, db, "digesting the stored findings", digest_sql, 1, p)) < 0)
+		return error;
+	snprintf(out, 65, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
+static int store_all(char *extra, size_t size, char digest[65], iffa_db *db, int64_t run,
+		     const iffa_analysis *a, const iffa_flowgraph *g, const iffa_findings *f,
+		     const iffa_exposure *scores)
 {
 	iffa_exposure_params p;
 	iffa_analyse__exposure_store *st = NULL;
@@ -213,7 +239,8 @@ static int store_all(char *extra, size_t size, iffa_db *db, int64_t run, const i
 								iffa_analyse__own(a)->parallel_store)) < 0)
 			return error;
 	}
-	if ((error = iffa_analyse__store(db, run, f, g)) < 0 || !st)
+	if ((error = iffa_analyse__store(db, run, f, g)) < 0 ||
+	    (error = findings_digest(digest, db, run)) < 0 || !st)
 		goto done;
 	if ((error = iffa_analyse__store_exposure_end(st, db, &rows)) < 0)
 		goto done;
@@ -267,7 +294,7 @@ static void mark_failed(iffa_db *db, int64_t run, const char *message)
 		/* The failure is in the audit log too (best effort). */
 		iffa_jsonbuf detail = IFFA_JSONBUF_INIT;
 		char user[256];
-		const char *a[3] = {id, user, NULL};
+		const char *a[4] = {id, user, NULL, NULL}; /* no digest: the run failed */
 
 		iffa_core__os_user(user, sizeof(user));
 		iffa_jsonbuf__puts(&detail, "{\"ok\":false,\"error\":");
@@ -275,7 +302,7 @@ static void mark_failed(iffa_db *db, int64_t run, const char *message)
 		iffa_jsonbuf__puts(&detail, "}");
 		a[2] = detail.ptr;
 		if (!detail.oom)
-			PQclear(PQexecParams(c, audit_sql, 3, NULL, a, NULL, NULL, 0));
+			PQclear(PQexecParams(c, audit_sql, 4, NULL, a, NULL, NULL, 0));
 		iffa_jsonbuf__dispose(&detail);
 	}
 	/* a new session holds no lock; the old one's went with it */
@@ -293,7 +320,7 @@ int iffa_analyse(int64_t *out_run, iffa_db *db, const iffa_analysis *a,
 	iffa_exposure *scores = NULL; /* the exposure pass's, for the store */
 	double seconds[64], t0, ingest_s, passes_s;
 	size_t counts[64];
-	char *rc = NULL, id[32], extra[128];
+	char *rc = NULL, id[32], extra[128], digest[65] = "";
 	int64_t run = 0;
 	int error;
 
@@ -342,7 +369,7 @@ int iffa_analyse(int64_t *out_run, iffa_db *db, const iffa_analysis *a,
 	stage(&o, "store");
 	if ((error = iffa_db__exec(db, "storing findings", "BEGIN", 0, NULL)) < 0)
 		goto fail;
-	if ((error = store_all(extra, sizeof(extra), db, run, a, g, f, scores)) < 0)
+	if ((error = store_all(extra, sizeof(extra), digest, db, run, a, g, f, scores)) < 0)
 		goto fail;
 	{
 		const char *p[3] = {id, rc, extra};
@@ -355,10 +382,10 @@ int iffa_analyse(int64_t *out_run, iffa_db *db, const iffa_analysis *a,
 	}
 	{
 		char user[256];
-		const char *p[3] = {id, user, "{\"ok\":true}"};
+		const char *p[4] = {id, user, "{\"ok\":true}", digest};
 
 		iffa_core__os_user(user, sizeof(user));
-		if ((error = iffa_db__exec(db, "recording the run in the audit log", audit_sql, 3,
+		if ((error = iffa_db__exec(db, "recording the run in the audit log", audit_sql, 4,
 					   p)) < 0)
 			goto fail;
 	}

@@ -82,7 +82,7 @@ Test(analyse_run, a_generated_scenario_is_analysed_recorded_and_finds_the_plante
 	iffa_analysis *a;
 	iffa_evaluation ev;
 	int64_t run;
-	char truth[300], sql[512], *buf = NULL;
+	char truth[300], sql[768], *buf = NULL;
 	size_t len = 0;
 	FILE *mem;
 
@@ -122,6 +122,16 @@ Test(analyse_run, a_generated_scenario_is_analysed_recorded_and_finds_the_plante
 				       " WHERE NOT EXISTS (SELECT 1 FROM account a WHERE a.ref = e->>'from')"
 				       " AND NOT EXISTS (SELECT 1 FROM party p WHERE p.ref = e->>'from')"),
 		     0);
+
+	/* the audit row's digest is that of the findings as committed */
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM audit_log WHERE command = 'analyse' AND (params->>'run')::bigint"
+		 " = %lld AND output_sha256 = (SELECT encode(sha256(convert_to(coalesce(string_agg("
+		 "concat_ws(E'\\t', f.id, f.pass, f.kind, f.subject_type, coalesce(f.subject_id::text,"
+		 " ''), f.subject_label, f.score, f.reason, f.evidence), E'\\n' ORDER BY f.id), ''),"
+		 " 'UTF8')), 'hex') FROM finding f WHERE f.run_id = %lld)",
+		 (long long)run, (long long)run);
+	cr_assert_eq(testdb_scalar(db, sql), 1);
 
 	/* the planted members are found, and few others */
 	snprintf(truth, sizeof(truth), "%s/truth.csv", dir);
