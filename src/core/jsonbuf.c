@@ -72,16 +72,26 @@ int iffa_jsonbuf__printf(iffa_jsonbuf *b, const char *fmt, ...)
 	va_list ap;
 	int n, error;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return iffa_error_set(IFFA_ERROR, "formatting text failed");
-	if ((error = grow(b, (size_t)n)) < 0)
+	/* Formatted once where it fits (nearly always: the buffer grows by
+	 * doubling), twice only to learn how much room it takes. */
+	if ((error = grow(b, 64)) < 0)
 		return error;
 	va_start(ap, fmt);
-	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	n = vsnprintf(b->ptr + b->len, b->cap - b->len, fmt, ap);
 	va_end(ap);
+	if (n < 0) {
+		b->ptr[b->len] = '\0';
+		return iffa_error_set(IFFA_ERROR, "formatting text failed");
+	}
+	if ((size_t)n >= b->cap - b->len) {
+		if ((error = grow(b, (size_t)n)) < 0) {
+			b->ptr[b->len] = '\0';
+			return error;
+		}
+		va_start(ap, fmt);
+		vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
 	return 0;
 }

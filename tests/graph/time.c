@@ -52,6 +52,13 @@ Test(graph_time, format_writes_utc_and_reads_back)
 	cr_assert_str_eq(buf, "2026-03-04T10:15:00Z");
 	cr_assert_eq(iffa_flowgraph_time_format(buf, sizeof(buf), -1), 0);
 	cr_assert_str_eq(buf, "1969-12-31T23:59:59.999999Z");
+	cr_assert_eq(iffa_flowgraph_time_format(buf, sizeof(buf), INT64_C(1772619300) * SEC + 7), 0);
+	cr_assert_str_eq(buf, "2026-03-04T10:15:00.000007Z");
+	cr_assert_eq(iffa_flowgraph_time_format(buf, sizeof(buf), INT64_C(-62135596800) * SEC), 0);
+	cr_assert_str_eq(buf, "0001-01-01T00:00:00Z");
+	cr_assert_eq(iffa_flowgraph_time_format(buf, 21, 0), 0); /* exactly the room it takes */
+	cr_assert_str_eq(buf, "1970-01-01T00:00:00Z");
+	cr_assert_eq(iffa_flowgraph_time_format(buf, 20, 0), IFFA_EINVAL);
 	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
 		int64_t back;
 		cr_assert_eq(iffa_flowgraph_time_format(buf, sizeof(buf), samples[i]), 0);
