@@ -582,9 +582,9 @@ static int run_one(iffa_findings *out, const iffa_analysis *a, size_t i, const i
 }
 
 /*
- * With analyse.overlap, the passes marked `beside` (gold and paths: C
- * over the graph's arrays and the gold pass's own queries, no igraph
- * call) run one after the other on a thread of their own from the start,
+ * With analyse.overlap, the passes marked `beside` (typologies, gold
+ * and paths: C over the graph's arrays and the gold pass's own queries,
+ * no igraph call) run one after the other on a thread of their own from the start,
  * into findings of their own, while this thread runs the other passes
  * before them in the table; the thread is joined before the first pass
  * after them, and their findings appended there, so the findings come

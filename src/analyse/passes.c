@@ -56,8 +56,8 @@ static const iffa_param_spec analyse_rows[] = {
 	{"analyse.keep_parallel", IFFA_PARAM_BOOL, F(iffa_analyse_params, keep_parallel), 0, 1, NULL,
 	 "read one edge per flow instead of merging parallel flows"},
 	{"analyse.overlap", IFFA_PARAM_BOOL, F(iffa_analyse_params, overlap), 0, 1, NULL,
-	 "the gold and paths passes run on a thread of their own beside clusters, exposure "
-	 "and typologies (faster on several cores; the findings are the same)"},
+	 "the typologies, gold and paths passes run on a thread of their own beside clusters "
+	 "and exposure (faster on several cores; the findings are the same)"},
 	{"analyse.parallel_store", IFFA_PARAM_BOOL, F(iffa_analyse_params, parallel_store), 0, 1,
 	 NULL, "the exposure rows are written on a second connection while the findings are "
 	 "(faster on several cores; the rows are the same)"},
@@ -289,7 +289,8 @@ const iffa_pass_spec iffa_analyse__passes[] = {
 	 sizeof(analyse_rows) / sizeof(analyse_rows[0]), 0},
 	IFFA_PASS_ROW(clusters, iffa_clusters_params, clusters_defaults, clusters_rows),
 	IFFA_PASS_ROW(exposure, iffa_exposure_params, exposure_defaults, exposure_rows),
-	IFFA_PASS_ROW(typologies, iffa_typologies_params, typologies_defaults, typologies_rows),
+	IFFA_PASS_ROW_BESIDE(typologies, iffa_typologies_params, typologies_defaults,
+			     typologies_rows),
 	IFFA_PASS_ROW_BESIDE(gold, iffa_gold_params, gold_defaults, gold_rows),
 	IFFA_PASS_ROW_BESIDE(paths, iffa_paths_params, paths_defaults, paths_rows),
 	IFFA_PASS_ROW(intermediaries, iffa_intermediaries_params, intermediaries_defaults,

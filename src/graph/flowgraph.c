@@ -598,6 +598,15 @@ int iffa_flowgraph__finish(iffa_flowgraph *g)
 	return sort_by_time(g);
 }
 
+const igraph_integer_t *iffa_flowgraph__out_edges(const iffa_flowgraph *g, igraph_integer_t v,
+						  igraph_integer_t *n)
+{
+	igraph_integer_t a = VECTOR(g->graph.os)[v];
+
+	*n = VECTOR(g->graph.os)[v + 1] - a;
+	return VECTOR(g->graph.oi) + a;
+}
+
 void iffa_flowgraph__reversed_view(igraph_t *out, const iffa_flowgraph *g)
 {
 	*out = g->graph;

@@ -127,6 +127,16 @@ int iffa_flowgraph__finish(iffa_flowgraph *g);
 int iffa_flowgraph__igraph_fail(igraph_error_t err, const char *what);
 
 /**
+ * The edges leaving vertex v, `*n` of them, in the order
+ * igraph_incident(IGRAPH_OUT) gives them: igraph's own out-index of the
+ * graph, borrowed (what igraph_incident copies out for a directed graph).
+ * No igraph call, so a pass on another thread than igraph's may use it.
+ * O(1).
+ */
+const igraph_integer_t *iffa_flowgraph__out_edges(const iffa_flowgraph *g, igraph_integer_t v,
+						  igraph_integer_t *n);
+
+/**
  * A read-only view of the graph with every edge reversed, sharing the
  * graph's memory: what igraph_reverse_edges() makes of all edges in place
  * (it swaps the two ends' index vectors, edge ids unchanged), without

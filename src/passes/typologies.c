@@ -447,11 +447,9 @@ static int report_fan(ctx *c, const fans *F, const fan *f)
 	igraph_integer_t *mem = NULL, *ev = NULL;
 	size_t nm = 0, capm = 0, ne = 0, cape = 0, nbenef = 0;
 	int64_t s = ++c->serial;
-	igraph_vector_int_t inc;
-	int have_inc = 0, error = 0;
+	int error = 0;
 	char hub[64], span[32];
 	double onward = 0;
-	igraph_error_t ierr;
 
 	if ((error = add_member(c, &mem, &nm, &capm, f->hub, s)) < 0)
 		goto done;
@@ -462,17 +460,10 @@ static int report_fan(ctx *c, const fans *F, const fan *f)
 	if (error)
 		goto done;
 	if (f->dir == 0) {
-		if ((ierr = igraph_vector_int_init(&inc, 0)) != IGRAPH_SUCCESS) {
-			error = iffa_flowgraph__igraph_fail(ierr, "typologies: onward flows");
-			goto done;
-		}
-		have_inc = 1;
-		if ((ierr = igraph_incident(c->ig, &inc, f->hub, IGRAPH_OUT)) != IGRAPH_SUCCESS) {
-			error = iffa_flowgraph__igraph_fail(ierr, "typologies: onward flows");
-			goto done;
-		}
-		for (igraph_integer_t i = 0; i < igraph_vector_int_size(&inc) && !error; i++) {
-			igraph_integer_t e = VECTOR(inc)[i], t = to_of(c, e);
+		igraph_integer_t n;
+		const igraph_integer_t *out = iffa_flowgraph__out_edges(g, f->hub, &n);
+		for (igraph_integer_t i = 0; i < n && !error; i++) {
+			igraph_integer_t e = out[i], t = to_of(c, e);
 			if (g->elast[e] < f->tmin || g->efirst[e] > f->tmax + p->onward_window ||
 			    g->eamount[e] < p->onward_share * f->total ||
 			    g->eamount[e] > ONWARD_MAX * f->total || c->stamp[t] == s ||
@@ -513,8 +504,6 @@ static int report_fan(ctx *c, const fans *F, const fan *f)
 			c->st->fan_out++;
 	}
 done:
-	if (have_inc)
-		igraph_vector_int_destroy(&inc);
 	free(mem);
 	free(ev);
 	return error;

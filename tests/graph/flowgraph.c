@@ -328,7 +328,8 @@ Test(graph_flowgraph, many_repeats_are_compacted_while_adding)
 /*
  * The reversed view answers as a reversed copy of the graph does: ends,
  * incident edges in order, and a weighted personalised PageRank to the
- * last bit, on a random multigraph with loops.
+ * last bit, on a random multigraph with loops; and a vertex's out-edges
+ * are the run of ids igraph_incident() gives.
  */
 Test(graph_flowgraph, reversed_view_answers_as_a_reversed_copy)
 {
@@ -363,6 +364,14 @@ Test(graph_flowgraph, reversed_view_answers_as_a_reversed_copy)
 	}
 	cr_assert_eq(igraph_vector_int_init(&a, 0), IGRAPH_SUCCESS);
 	cr_assert_eq(igraph_vector_int_init(&b, 0), IGRAPH_SUCCESS);
+	/* the out-edges as one run of ids, as igraph gives them */
+	for (igraph_integer_t u = 0; u < nv; u++) {
+		igraph_integer_t n;
+		const igraph_integer_t *out = iffa_flowgraph__out_edges(g, u, &n);
+		cr_assert_eq(igraph_incident(iffa_flowgraph_igraph(g), &b, u, IGRAPH_OUT), IGRAPH_SUCCESS);
+		cr_assert_eq(n, igraph_vector_int_size(&b), "vertex %lld", (long long)u);
+		cr_assert_arr_eq(out, VECTOR(b), (size_t)n * sizeof(*out), "vertex %lld", (long long)u);
+	}
 	for (igraph_integer_t u = 0; u < nv; u++)
 		for (int m = 0; m < 2; m++) {
 			igraph_neimode_t mode = m ? IGRAPH_OUT : IGRAPH_IN;
