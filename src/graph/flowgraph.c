@@ -14,6 +14,8 @@
  * (sorted and merged) when they would grow past twice their size after the
  * last compaction and beyond COMPACT_MIN flows.
  */
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -568,11 +570,29 @@ done:
 	return error;
 }
 
+/* The time index made on a thread of its own while igraph builds the graph. */
+typedef struct {
+	iffa_flowgraph *g;
+	int error;
+	char message[512];
+} time_job;
+
+static void *time_main(void *arg)
+{
+	time_job *j = arg;
+
+	if ((j->error = sort_by_time(j->g)) < 0)
+		snprintf(j->message, sizeof(j->message), "%s", iffa_error_last());
+	return NULL;
+}
+
 int iffa_flowgraph__finish(iffa_flowgraph *g)
 {
 	igraph_vector_int_t view;
 	igraph_error_t ierr;
-	int error;
+	time_job job = {g, 0, ""};
+	pthread_t thread;
+	int error, beside;
 
 	/*
 	 * Edges ordered by (source, target, ...) before igraph sees them: igraph
@@ -583,19 +603,29 @@ int iffa_flowgraph__finish(iffa_flowgraph *g)
 	 */
 	if ((error = rebuild(g)) < 0)
 		return error;
+	/*
+	 * The time index reads only the edges' first times, igraph only their
+	 * ends: the index is sorted beside igraph_create (10M transfers: 0.4 s
+	 * of a 3.5 s tail after the last row), here if no thread starts.
+	 */
+	beside = pthread_create(&thread, NULL, time_main, &job) == 0;
 	/* igraph_vector_int_view() fills `view`; its prototype only says const. */
 	memset(&view, 0, sizeof(view));
 	ierr = igraph_create(&g->graph, igraph_vector_int_view(&view, g->ends, 2 * g->ne), g->nv,
 			     IGRAPH_DIRECTED);
+	if (beside)
+		pthread_join(thread, NULL);
+	else
+		time_main(&job);
 	if (ierr != IGRAPH_SUCCESS)
 		return iffa_flowgraph__igraph_fail(ierr, "building the flow graph");
 	g->has_graph = 1;
 	/* igraph holds the endpoints now. */
 	free(g->ends);
 	g->ends = NULL;
-	if ((error = resize_vertices(g, g->nv)) < 0)
-		return error;
-	return sort_by_time(g);
+	if (job.error < 0)
+		return iffa_error_set(job.error, "%s", job.message);
+	return resize_vertices(g, g->nv);
 }
 
 const igraph_integer_t *iffa_flowgraph__out_edges(const iffa_flowgraph *g, igraph_integer_t v,
