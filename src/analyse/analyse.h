@@ -72,6 +72,9 @@ typedef struct {
 	int beside;                   /* calls no igraph function: may run on a thread of
 				         its own beside the others (analyse.overlap); the
 				         run's connection is then that thread's alone */
+	int takes_walks;              /* takes the walks a pass before it leaves in the
+				         run's memo (iffa_paths__memo): while one is
+				         selected, the paths pass leaves them there */
 } iffa_pass_spec;
 
 /* The analysis's own parameters (pass "analyse", never run). */

@@ -78,17 +78,11 @@ static int number(int32_t *out, edges *s, igraph_integer_t e)
 		if (s->frozen)
 			return iffa_error_set(IFFA_ERROR, "exposure path edge %lld was not numbered",
 					      (long long)e);
-		if (s->n == s->cap) {
-			size_t cap = s->cap ? 2 * s->cap : 4096;
-			igraph_integer_t *p;
-			if (cap > (size_t)INT32_MAX)
-				return iffa_error_set(IFFA_EINVAL, "more than %d exposure path edges",
-						      INT32_MAX);
-			if (!(p = realloc(s->edge, cap * sizeof(*p))))
-				return iffa_error_set(IFFA_ENOMEM, "out of memory for exposure paths");
-			s->edge = p;
-			s->cap = cap;
-		}
+		if (s->n == (size_t)INT32_MAX)
+			return iffa_error_set(IFFA_EINVAL, "more than %d exposure path edges",
+					      INT32_MAX);
+		if (iffa_grow((void **)&s->edge, &s->cap, s->n + 1, sizeof(*s->edge)) < 0)
+			return iffa_error_set(IFFA_ENOMEM, "out of memory for exposure paths");
 		s->edge[s->n] = e;
 		s->slot[e] = (int32_t)s->n++;
 	}
@@ -101,18 +95,13 @@ static int merged_transfer(const iffa_flowgraph *g, igraph_integer_t e)
 	return g->erecord[e] < 0 && g->ekind[e] == IFFA_KIND_TRANSFER;
 }
 
-/* A decimal integer, without printf (a million edges take a dozen each). */
-static void put_int(iffa_jsonbuf *b, long long v)
+/* Some numbered edge merges transfers: their records are to be read. */
+static int any_merged(const edges *s)
 {
-	char d[24], *p = d + sizeof(d);
-	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-
-	do
-		*--p = (char)('0' + u % 10);
-	while (u /= 10);
-	if (v < 0)
-		*--p = '-';
-	iffa_jsonbuf__put(b, p, (size_t)(d + sizeof(d) - p));
+	for (size_t i = 0; i < s->n; i++)
+		if (merged_transfer(s->g, s->edge[i]))
+			return 1;
+	return 0;
 }
 
 /* The one vertex of an edge end as {"a": account id} or {"p": party id}. */
@@ -121,7 +110,7 @@ static void end_json(iffa_jsonbuf *b, const iffa_flowgraph *g, const char *side,
 	iffa_jsonbuf__puts(b, "\"");
 	iffa_jsonbuf__puts(b, side);
 	iffa_jsonbuf__puts(b, (g->vkey[v] & 1) ? "p\":" : "a\":");
-	put_int(b, (long long)(g->vkey[v] >> 1));
+	iffa_jsonbuf__int(b, (long long)(g->vkey[v] >> 1));
 }
 
 /*
@@ -145,7 +134,7 @@ static int fetch_records(edges *s, iffa_db *db)
 		    iffa_flowgraph_time_format(t2, sizeof(t2), g->elast[e]) < 0)
 			continue;
 		iffa_jsonbuf__puts(&q, any ? ",{\"e\":" : "{\"e\":");
-		put_int(&q, (long long)i);
+		iffa_jsonbuf__int(&q, (long long)i);
 		iffa_jsonbuf__puts(&q, ",");
 		end_json(&q, g, "f", IGRAPH_FROM(&g->graph, e));
 		iffa_jsonbuf__puts(&q, ",");
@@ -220,23 +209,11 @@ done:
 
 /* ---- COPY --------------------------------------------------------------- */
 
-static int copy_flush(iffa_db *db, iffa_jsonbuf *b)
-{
-	int error;
-
-	if (b->oom)
-		return iffa_error_set(IFFA_ENOMEM, "out of memory for exposure rows");
-	if ((error = iffa_db__copy_put(db, "sending exposure rows with COPY", b->ptr, b->len)) < 0)
-		return error;
-	iffa_jsonbuf__clear(b);
-	return 0;
-}
-
 /* End COPY: the rest of `b` sent unless `error` (then the server drops the rows). */
 static int copy_end(iffa_db *db, iffa_jsonbuf *b, int error, const char *what)
 {
 	if (!error)
-		error = copy_flush(db, b);
+		error = iffa_db__copy_buf(db, what, b);
 	return iffa_db__copy_finish(db, what, error);
 }
 
@@ -396,13 +373,13 @@ static void end_text(iffa_jsonbuf *b, const iffa_flowgraph *g, igraph_integer_t 
 	iffa_jsonbuf__puts(b, "\t");
 	if (g->vkey[v] & 1) {
 		iffa_jsonbuf__puts(b, "\\N\t");
-		put_int(b, (long long)(g->vkey[v] >> 1));
+		iffa_jsonbuf__int(b, (long long)(g->vkey[v] >> 1));
 		return;
 	}
-	put_int(b, (long long)(g->vkey[v] >> 1));
+	iffa_jsonbuf__int(b, (long long)(g->vkey[v] >> 1));
 	iffa_jsonbuf__puts(b, "\t");
 	if (g->vparty[v] >= 0)
-		put_int(b, (long long)g->vparty[v]);
+		iffa_jsonbuf__int(b, (long long)g->vparty[v]);
 	else
 		iffa_jsonbuf__puts(b, "\\N");
 }
@@ -416,13 +393,13 @@ static void edge_row(iffa_jsonbuf *b, const edges *s, const char *run, size_t i)
 
 	iffa_jsonbuf__puts(b, run);
 	iffa_jsonbuf__puts(b, "\t");
-	put_int(b, (long long)i);
+	iffa_jsonbuf__int(b, (long long)i);
 	end_text(b, g, IGRAPH_FROM(&g->graph, e));
 	end_text(b, g, IGRAPH_TO(&g->graph, e));
 	/* the amount as a path shows it; a vertex row's doubles go in binary */
 	snprintf(amount, sizeof(amount), "\t%.2f\t", finite(g->eamount[e]));
 	iffa_jsonbuf__puts(b, amount);
-	put_int(b, (long long)g->eflows[e]);
+	iffa_jsonbuf__int(b, (long long)g->eflows[e]);
 	iffa_jsonbuf__puts(b, "\t");
 	iffa_jsonbuf__puts(b, iffa_flowgraph_time_format(t, sizeof(t), g->efirst[e]) < 0 ? "\\N" : t);
 	iffa_jsonbuf__puts(b, "\t");
@@ -433,7 +410,7 @@ static void edge_row(iffa_jsonbuf *b, const edges *s, const char *run, size_t i)
 	iffa_jsonbuf__puts(b, iffa_record_kind_name((iffa_record_kind)g->ekind[e]));
 	iffa_jsonbuf__puts(b, "\t");
 	if (g->erecord[e] >= 0) {
-		put_int(b, (long long)g->erecord[e]);
+		iffa_jsonbuf__int(b, (long long)g->erecord[e]);
 		iffa_jsonbuf__puts(b, "\t\\N\n");
 	} else {
 		iffa_jsonbuf__puts(b, "\\N\t");
@@ -473,7 +450,7 @@ struct iffa_analyse__exposure_store {
 	iffa_db *side;      /* the second connection, NULL: in turn */
 	iffa_db *records;   /* beside it, the records' */
 	PGcancel *cancel;   /* of `side`'s statements, made before the thread starts */
-	char timeout[64];   /* the run's session statement_timeout, for `side` */
+	char timeout[64];   /* the run's session statement_timeout, for the connections beside */
 	pthread_t thread;
 	int running;
 	atomic_int stop;    /* the run failed: the thread stops writing */
@@ -528,7 +505,7 @@ static int vertex_rows(iffa_analyse__exposure_store *st, iffa_db *db)
 		vertex_row(&b, &st->s, st->run, &st->swept[i], st->slots + st->swept[i].slot0);
 		st->rows++;
 		if (b.len >= IFFA_DB__COPY_BLOCK && (error = stopped(st)) == 0)
-			error = copy_flush(db, &b);
+			error = iffa_db__copy_buf(db, "sending exposure rows with COPY", &b);
 	}
 	for (igraph_integer_t v = 0; !st->s.frozen && v < g->nv && !error; v++) {
 		row x;
@@ -542,7 +519,7 @@ static int vertex_rows(iffa_analyse__exposure_store *st, iffa_db *db)
 		}
 		iffa_exposure_result_dispose(&r);
 		if (!error && b.len >= IFFA_DB__COPY_BLOCK)
-			error = copy_flush(db, &b);
+			error = iffa_db__copy_buf(db, "sending exposure rows with COPY", &b);
 	}
 	iffa_exposure_result_dispose(&r);
 	free(slots);
@@ -571,7 +548,7 @@ static int edge_rows(iffa_analyse__exposure_store *st, iffa_db *db, int which)
 			continue;
 		edge_row(&b, &st->s, runtext, i);
 		if (b.len >= IFFA_DB__COPY_BLOCK && (error = stopped(st)) == 0)
-			error = copy_flush(db, &b);
+			error = iffa_db__copy_buf(db, "sending exposure rows with COPY", &b);
 	}
 	error = copy_end(db, &b, error, "storing exposure path edges");
 	iffa_jsonbuf__dispose(&b);
@@ -616,12 +593,9 @@ static int number_paths(iffa_analyse__exposure_store *st)
 static void *records_main(void *arg)
 {
 	iffa_analyse__exposure_store *st = arg;
-	const char *p[1] = {st->timeout};
 	int error;
 
-	if ((error = iffa_db__exec(st->records, "setting the records connection's statement_timeout",
-				   "SELECT set_config('statement_timeout', $1, false)", 1, p)) == 0 &&
-	    (error = iffa_db__exec(st->records, "reading the records of exposure paths", "BEGIN", 0,
+	if ((error = iffa_db__exec(st->records, "reading the records of exposure paths", "BEGIN", 0,
 				   NULL)) == 0 &&
 	    (error = fetch_records(&st->s, st->records)) == 0)
 		error = iffa_db__exec(st->records, "reading the records of exposure paths", "COMMIT",
@@ -644,19 +618,18 @@ static int write_rows(iffa_analyse__exposure_store *st, iffa_db *db, int beside)
 {
 	PGcancel *cancel = NULL;
 	pthread_t thread;
-	int error, merged = 0, running = 0;
+	int error, running = 0;
 
 	if ((error = check_schema(db)) < 0)
 		return error;
 	if (beside) {
 		if ((error = number_paths(st)) < 0)
 			return error;
-		for (size_t i = 0; i < st->s.n && !merged; i++)
-			merged = merged_transfer(st->s.g, st->s.edge[i]);
 		st->s.frozen = 1;
-		if (merged &&
-		    iffa_db__connect_like(&st->records, db, "opening a connection for the records "
-							    "of exposure paths") == 0) {
+		if (any_merged(&st->s) &&
+		    iffa_db__connect_like(&st->records, db, st->timeout,
+					  "opening a connection for the records of exposure paths") ==
+			    0) {
 			cancel = PQgetCancel(iffa_db_conn(st->records));
 			running = pthread_create(&thread, NULL, records_main, st) == 0;
 		}
@@ -674,11 +647,8 @@ static int write_rows(iffa_analyse__exposure_store *st, iffa_db *db, int beside)
 		st->records = NULL;
 		if (!error && st->records_error)
 			error = iffa_error_set(st->records_error, "%s", st->records_message);
-	} else if (!error) {
-		for (size_t i = 0; i < st->s.n && !merged; i++)
-			merged = merged_transfer(st->s.g, st->s.edge[i]);
-		if ((error = stopped(st)) == 0 && merged)
-			error = fetch_records(&st->s, db);
+	} else if (!error && (error = stopped(st)) == 0 && any_merged(&st->s)) {
+		error = fetch_records(&st->s, db);
 	}
 	if (cancel)
 		PQfreeCancel(cancel);
@@ -690,13 +660,9 @@ static int write_rows(iffa_analyse__exposure_store *st, iffa_db *db, int beside)
 static void *store_main(void *arg)
 {
 	iffa_analyse__exposure_store *st = arg;
-	const char *p[1] = {st->timeout};
 	int error;
 
-	/* the connection keeps the limits of the run's session */
-	if ((error = iffa_db__exec(st->side, "setting the exposure connection's statement_timeout",
-				   "SELECT set_config('statement_timeout', $1, false)", 1, p)) == 0 &&
-	    (error = iffa_db__exec(st->side, "storing the exposure", "BEGIN", 0, NULL)) == 0)
+	if ((error = iffa_db__exec(st->side, "storing the exposure", "BEGIN", 0, NULL)) == 0)
 		error = write_rows(st, st->side, 1);
 	if (error < 0) {
 		st->error = error;
@@ -768,7 +734,8 @@ int iffa_analyse__store_exposure_begin(iffa_analyse__exposure_store **out, iffa_
 		PQclear(res);
 	}
 	/* beside, on a second connection; in turn at the end, if none can be had */
-	if (iffa_db__connect_like(&st->side, db, "opening a connection for the exposure") < 0)
+	if (iffa_db__connect_like(&st->side, db, st->timeout,
+				  "opening a connection for the exposure") < 0)
 		goto done;
 	st->cancel = PQgetCancel(iffa_db_conn(st->side));
 	if (pthread_create(&st->thread, NULL, store_main, st) == 0) {

@@ -11,6 +11,7 @@
 #include "iffa/common.h"
 #include "iffa/findings.h"
 #include "analyse/analyse.h"
+#include "core/grow.h"
 
 struct iffa_findings {
 	iffa_finding *items;
@@ -78,14 +79,8 @@ int iffa_findings_add(iffa_findings *f, const char *pass, const char *kind,
 		return iffa_error_set(IFFA_EINVAL,
 				      "finding %s/%s has no evidence: a finding without evidence "
 				      "is not a finding", pass, kind);
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? 2 * f->cap : 64;
-		iffa_finding *items = realloc(f->items, cap * sizeof(*items));
-		if (!items)
-			return iffa_error_set(IFFA_ENOMEM, "out of memory");
-		f->items = items;
-		f->cap = cap;
-	}
+	if (iffa_grow((void **)&f->items, &f->cap, f->n + 1, sizeof(*f->items)) < 0)
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
 	memset(&fd, 0, sizeof(fd));
 	fd.pass = pass;
 	fd.subject_type = subject_type;
@@ -206,16 +201,13 @@ int iffa_finding_write_text(const iffa_finding *fd, const iffa_flowgraph *g, siz
 
 int iffa_findings__append(iffa_findings *dst, iffa_findings *src)
 {
+	int error;
+
 	if (src->n == 0)
 		return 0;
-	if (dst->n + src->n > dst->cap) {
-		size_t cap = dst->n + src->n;
-		iffa_finding *items = realloc(dst->items, cap * sizeof(*items));
-		if (!items)
-			return iffa_error_set(IFFA_ENOMEM, "out of memory");
-		dst->items = items;
-		dst->cap = cap;
-	}
+	if ((error = iffa_grow((void **)&dst->items, &dst->cap, dst->n + src->n,
+			       sizeof(*dst->items))) < 0)
+		return error;
 	memcpy(dst->items + dst->n, src->items, src->n * sizeof(*src->items));
 	dst->n += src->n;
 	src->n = 0;

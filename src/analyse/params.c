@@ -631,10 +631,10 @@ int iffa_analyse__run_passes(iffa_findings *out, const iffa_analysis *a, const i
 
 	memset(&walks, 0, sizeof(walks));
 	memset(&b, 0, sizeof(b));
-	/* The paths pass keeps its walks only for an intermediaries pass to come. */
+	/* The paths pass keeps its walks only for a pass that takes them. */
 	env.walks = NULL;
 	for (size_t i = 1; i < iffa_analyse__npasses; i++)
-		if (a->selected[i] && strcmp(iffa_analyse__passes[i].name, "intermediaries") == 0)
+		if (a->selected[i] && iffa_analyse__passes[i].takes_walks)
 			env.walks = &walks;
 	if (iffa_analyse__own(a)->overlap) {
 		b.first = SIZE_MAX;

@@ -38,12 +38,18 @@
 		return iffa_##name##__pass(out, g, (const type *)params, env->walks);      \
 	}
 
-#define IFFA_PASS_ROW(name, type, defaults, rows)                                       \
-	{#name, run_##name, sizeof(type), &(defaults), rows, sizeof(rows) / sizeof(rows[0]), 0}
+#define IFFA_PASS_ROW_AS(name, type, defaults, rows, beside, takes_walks)              \
+	{#name, run_##name, sizeof(type), &(defaults), rows, sizeof(rows) / sizeof(rows[0]),  \
+	 beside, takes_walks}
+#define IFFA_PASS_ROW(name, type, defaults, rows) IFFA_PASS_ROW_AS(name, type, defaults, rows, 0, 0)
 
 /* A pass that calls no igraph function (analyse.overlap). */
 #define IFFA_PASS_ROW_BESIDE(name, type, defaults, rows)                                \
-	{#name, run_##name, sizeof(type), &(defaults), rows, sizeof(rows) / sizeof(rows[0]), 1}
+	IFFA_PASS_ROW_AS(name, type, defaults, rows, 1, 0)
+
+/* A pass that takes the walks the paths pass leaves (iffa_pass_spec.takes_walks). */
+#define IFFA_PASS_ROW_TAKES_WALKS(name, type, defaults, rows)                           \
+	IFFA_PASS_ROW_AS(name, type, defaults, rows, 0, 1)
 
 #define F(type, field) offsetof(type, field)
 
@@ -286,15 +292,15 @@ static const iffa_param_spec intermediaries_rows[] = {
 
 const iffa_pass_spec iffa_analyse__passes[] = {
 	{"analyse", NULL, sizeof(iffa_analyse_params), &analyse_defaults, analyse_rows,
-	 sizeof(analyse_rows) / sizeof(analyse_rows[0]), 0},
+	 sizeof(analyse_rows) / sizeof(analyse_rows[0]), 0, 0},
 	IFFA_PASS_ROW(clusters, iffa_clusters_params, clusters_defaults, clusters_rows),
 	IFFA_PASS_ROW(exposure, iffa_exposure_params, exposure_defaults, exposure_rows),
 	IFFA_PASS_ROW_BESIDE(typologies, iffa_typologies_params, typologies_defaults,
 			     typologies_rows),
 	IFFA_PASS_ROW_BESIDE(gold, iffa_gold_params, gold_defaults, gold_rows),
 	IFFA_PASS_ROW_BESIDE(paths, iffa_paths_params, paths_defaults, paths_rows),
-	IFFA_PASS_ROW(intermediaries, iffa_intermediaries_params, intermediaries_defaults,
-		      intermediaries_rows),
+	IFFA_PASS_ROW_TAKES_WALKS(intermediaries, iffa_intermediaries_params,
+				  intermediaries_defaults, intermediaries_rows),
 };
 
 const size_t iffa_analyse__npasses = sizeof(iffa_analyse__passes) / sizeof(iffa_analyse__passes[0]);

@@ -160,18 +160,25 @@ static void vertex_label(iffa_jsonbuf *b, const labels *l, igraph_integer_t v)
 	}
 }
 
+/* "from" or "to" (`side`): the end's ref, name, type and id (two per edge, so no printf). */
 static void json_vertex(iffa_jsonbuf *b, const labels *l, const char *side, igraph_integer_t v)
 {
-	char buf[48], key[16];
+	char buf[48];
 
-	snprintf(key, sizeof(key), "%s", side);
-	iffa_jsonbuf__kv(b, key, ref_of(l, v, buf, sizeof(buf)));
-	snprintf(key, sizeof(key), "%s_name", side);
-	iffa_jsonbuf__puts(b, ",");
-	iffa_jsonbuf__kv(b, key, name_of(l, v));
-	iffa_jsonbuf__printf(b, ",\"%s_type\":\"%s\",\"%s_id\":%lld", side,
-			     (l->g->vkey[v] & 1) ? "party" : "account", side,
-			     (long long)(l->g->vkey[v] >> 1));
+	iffa_jsonbuf__puts(b, "\"");
+	iffa_jsonbuf__puts(b, side);
+	iffa_jsonbuf__puts(b, "\":");
+	iffa_jsonbuf__str(b, ref_of(l, v, buf, sizeof(buf)));
+	iffa_jsonbuf__puts(b, ",\"");
+	iffa_jsonbuf__puts(b, side);
+	iffa_jsonbuf__puts(b, "_name\":");
+	iffa_jsonbuf__str(b, name_of(l, v));
+	iffa_jsonbuf__puts(b, ",\"");
+	iffa_jsonbuf__puts(b, side);
+	iffa_jsonbuf__puts(b, (l->g->vkey[v] & 1) ? "_type\":\"party\",\"" : "_type\":\"account\",\"");
+	iffa_jsonbuf__puts(b, side);
+	iffa_jsonbuf__puts(b, "_id\":");
+	iffa_jsonbuf__int(b, (long long)(l->g->vkey[v] >> 1));
 }
 
 static void json_edge(iffa_jsonbuf *b, const labels *l, igraph_integer_t e)
@@ -193,9 +200,10 @@ static void json_edge(iffa_jsonbuf *b, const labels *l, igraph_integer_t e)
 			     t2, iffa_channel_name((iffa_channel)g->echannel[e]),
 			     iffa_record_kind_name((iffa_record_kind)g->ekind[e]));
 	if (g->erecord[e] >= 0)
-		iffa_jsonbuf__printf(b, "%lld}", (long long)g->erecord[e]);
+		iffa_jsonbuf__int(b, (long long)g->erecord[e]);
 	else
-		iffa_jsonbuf__puts(b, "null}");
+		iffa_jsonbuf__puts(b, "null");
+	iffa_jsonbuf__puts(b, "}");
 }
 
 static const char *subject_type_name(iffa_subject_type t)
@@ -331,12 +339,8 @@ static int copy_rows(iffa_db *db, const labels *l, const iffa_findings *f, PGres
 			copy_members(&out, l, fd, id);
 		else
 			copy_finding(&out, &scratch, l, fd, id, run);
-		if (out.oom)
-			error = iffa_error_set(IFFA_ENOMEM, "out of memory for findings");
-		else if (out.len >= IFFA_DB__COPY_BLOCK || i + 1 == n) {
-			error = iffa_db__copy_put(db, what, out.ptr, out.len);
-			iffa_jsonbuf__clear(&out);
-		}
+		if (out.len >= IFFA_DB__COPY_BLOCK || i + 1 == n)
+			error = iffa_db__copy_buf(db, what, &out);
 	}
 	error = iffa_db__copy_finish(db, what, error);
 	iffa_jsonbuf__dispose(&out);

@@ -48,23 +48,6 @@ static int usage_error(const char *what)
 	return iffa_cli_usage("analyse", stderr, IFFA_EXIT_USAGE);
 }
 
-static const char *value_of(int argc, char **argv, int *i, const char *name, int *missing)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(argv[*i], name, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = 1;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
 static int list_params(const iffa_analysis *a, int json)
 {
 	size_t n = iffa_analysis_param_count();
@@ -105,17 +88,17 @@ int iffa_cmd_analyse(int argc, char **argv, const iffa_cli_global *g)
 		const char *v;
 		int missing = 0;
 
-		if ((v = value_of(argc, argv, &i, "--from", &missing))) {
+		if ((v = iffa_cli_option_value(argc, argv, &i, "--from", "analyse", &missing))) {
 			if (iffa_flowgraph_time_parse(&opts.from, v) < 0) {
 				code = usage_error(iffa_error_last());
 				goto done;
 			}
-		} else if ((v = value_of(argc, argv, &i, "--to", &missing))) {
+		} else if ((v = iffa_cli_option_value(argc, argv, &i, "--to", "analyse", &missing))) {
 			if (iffa_flowgraph_time_parse(&opts.to, v) < 0) {
 				code = usage_error(iffa_error_last());
 				goto done;
 			}
-		} else if ((v = value_of(argc, argv, &i, "--level", &missing))) {
+		} else if ((v = iffa_cli_option_value(argc, argv, &i, "--level", "analyse", &missing))) {
 			if (strcmp(v, "account") == 0) {
 				opts.level = IFFA_LEVEL_ACCOUNT;
 			} else if (strcmp(v, "party") == 0) {
@@ -124,13 +107,13 @@ int iffa_cmd_analyse(int argc, char **argv, const iffa_cli_global *g)
 				code = usage_error("--level is account or party");
 				goto done;
 			}
-		} else if ((v = value_of(argc, argv, &i, "--passes", &missing))) {
+		} else if ((v = iffa_cli_option_value(argc, argv, &i, "--passes", "analyse", &missing))) {
 			passes = v;
-		} else if ((v = value_of(argc, argv, &i, "--config", &missing))) {
+		} else if ((v = iffa_cli_option_value(argc, argv, &i, "--config", "analyse", &missing))) {
 			config = v;
-		} else if ((v = value_of(argc, argv, &i, "--set", &missing))) {
+		} else if ((v = iffa_cli_option_value(argc, argv, &i, "--set", "analyse", &missing))) {
 			sets[nsets++] = (char *)v;
-		} else if ((v = value_of(argc, argv, &i, "--top", &missing))) {
+		} else if ((v = iffa_cli_option_value(argc, argv, &i, "--top", "analyse", &missing))) {
 			char *end;
 			long n;
 			errno = 0;
@@ -141,7 +124,8 @@ int iffa_cmd_analyse(int argc, char **argv, const iffa_cli_global *g)
 			}
 			top = (size_t)n;
 		} else if (missing) {
-			code = usage_error("an option needs a value");
+			/* iffa_cli_option_value said which */
+			code = iffa_cli_usage("analyse", stderr, IFFA_EXIT_USAGE);
 			goto done;
 		} else if (strcmp(argv[i], "--progress") == 0) {
 			opts.progress = stderr;
@@ -150,10 +134,6 @@ int iffa_cmd_analyse(int argc, char **argv, const iffa_cli_global *g)
 		} else {
 			fprintf(stderr, "iffa: analyse: unknown argument '%s'\n", argv[i]);
 			code = iffa_cli_usage("analyse", stderr, IFFA_EXIT_USAGE);
-			goto done;
-		}
-		if (missing) {
-			code = usage_error("an option needs a value");
 			goto done;
 		}
 	}

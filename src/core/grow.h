@@ -1,6 +1,7 @@
 /*
- * Growing arrays: the one helper the passes share for arrays that grow
- * as results are found (paths, hops, groups, marks...).
+ * Growing arrays: the one helper for arrays that grow as rows or results
+ * come (the passes' paths and groups, findings, the ingest's vertex rows,
+ * the exposure store's edges).
  */
 #ifndef IFFA_SRC_CORE_GROW_H
 #define IFFA_SRC_CORE_GROW_H

@@ -67,6 +67,19 @@ int iffa_jsonbuf__puts(iffa_jsonbuf *b, const char *s)
 	return iffa_jsonbuf__put(b, s, strlen(s));
 }
 
+int iffa_jsonbuf__int(iffa_jsonbuf *b, long long v)
+{
+	char d[24], *p = d + sizeof(d);
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	return iffa_jsonbuf__put(b, p, (size_t)(d + sizeof(d) - p));
+}
+
 int iffa_jsonbuf__printf(iffa_jsonbuf *b, const char *fmt, ...)
 {
 	va_list ap;

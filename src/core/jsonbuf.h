@@ -30,6 +30,12 @@ int iffa_jsonbuf__put(iffa_jsonbuf *b, const char *s, size_t n);
 /** Append a NUL-terminated string. @return 0 or IFFA_ENOMEM */
 int iffa_jsonbuf__puts(iffa_jsonbuf *b, const char *s);
 
+/**
+ * Append a decimal integer, without printf (the store writes millions).
+ * @return 0 or IFFA_ENOMEM
+ */
+int iffa_jsonbuf__int(iffa_jsonbuf *b, long long v);
+
 /** Append formatted text. @return 0 or IFFA_ENOMEM */
 int iffa_jsonbuf__printf(iffa_jsonbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -137,6 +137,18 @@ int iffa_db__copy_end(iffa_db *db, const char *what, const char *abort_reason)
 	return error;
 }
 
+int iffa_db__copy_buf(iffa_db *db, const char *what, iffa_jsonbuf *b)
+{
+	int error;
+
+	if (b->oom)
+		return iffa_error_set(IFFA_ENOMEM, "%s: out of memory", what);
+	if ((error = iffa_db__copy_put(db, what, b->ptr, b->len)) < 0)
+		return error;
+	iffa_jsonbuf__clear(b);
+	return 0;
+}
+
 int iffa_db__copy_finish(iffa_db *db, const char *what, int error)
 {
 	char reason[512];
@@ -148,7 +160,8 @@ int iffa_db__copy_finish(iffa_db *db, const char *what, int error)
 	return iffa_error_set(error, "%s", reason);
 }
 
-int iffa_db__connect_like(iffa_db **out, iffa_db *main_db, const char *what)
+int iffa_db__connect_like(iffa_db **out, iffa_db *main_db, const char *statement_timeout,
+			  const char *what)
 {
 	PQconninfoOption *opts = PQconninfo(main_db->conn), *o;
 	const char *keys[64], *values[64];
@@ -174,6 +187,12 @@ int iffa_db__connect_like(iffa_db **out, iffa_db *main_db, const char *what)
 	PQconninfoFree(opts);
 	if (PQstatus(db->conn) != CONNECTION_OK) {
 		error = iffa_db__fail(db, NULL, what);
+		iffa_db_free(db);
+		return error;
+	}
+	if (statement_timeout &&
+	    (error = iffa_db__exec(db, what, "SELECT set_config('statement_timeout', $1, false)", 1,
+				   (const char *const *)&statement_timeout)) < 0) {
 		iffa_db_free(db);
 		return error;
 	}

@@ -6,6 +6,7 @@
 #ifndef IFFA_SRC_DB_H
 #define IFFA_SRC_DB_H
 
+#include "core/jsonbuf.h"
 #include "iffa/common.h"
 #include "iffa/db.h"
 
@@ -44,10 +45,14 @@ int iffa_db__fail(iffa_db *db, const PGresult *res, const char *what);
 
 /*
  * A second connection with the parameters of `db` (host, port, user,
- * database, TLS...), for work beside it on another thread. `what` names
- * it in the error. @return 0, IFFA_ENOMEM or IFFA_EDB
+ * database, TLS...), for work beside it on another thread, keeping the
+ * limits of the session it works for: `statement_timeout` is that
+ * session's (current_setting, read on the thread that owns it), or NULL
+ * for the server's default. `what` names it in the error.
+ * @return 0, IFFA_ENOMEM or IFFA_EDB
  */
-int iffa_db__connect_like(iffa_db **out, iffa_db *db, const char *what);
+int iffa_db__connect_like(iffa_db **out, iffa_db *db, const char *statement_timeout,
+			  const char *what);
 
 /*
  * COPY ... FROM STDIN, for writing many rows in one statement: start it
@@ -63,6 +68,12 @@ int iffa_db__copy_begin(iffa_db *db, const char *what, const char *sql);
 #define IFFA_DB__COPY_BLOCK (256 * 1024)
 int iffa_db__copy_put(iffa_db *db, const char *what, const char *data, size_t len);
 int iffa_db__copy_end(iffa_db *db, const char *what, const char *abort_reason);
+
+/*
+ * Send the rows gathered in `b` (iffa_db__copy_put) and empty it; a
+ * buffer that ran out of memory is an error instead, its rows incomplete.
+ */
+int iffa_db__copy_buf(iffa_db *db, const char *what, iffa_jsonbuf *b);
 
 /*
  * End COPY after the caller's work: when `error` < 0 (its message set)

@@ -49,6 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grow.h"
 #include "db/db.h"
 #include "graph/flowgraph.h"
 #include "iffa/ingest.h"
@@ -535,18 +536,11 @@ static void vertex_scan_dispose(vertex_scan *s)
 }
 
 /* Make room for one more element of `size` bytes in *p (n used, *cap allocated). */
+/* Room for one more of `n` elements in *p (iffa_grow), or an error naming `what`. */
 static int room(void *p, size_t n, size_t *cap, size_t size, const char *what)
 {
-	void *q;
-	size_t c;
-
-	if (n < *cap)
-		return 0;
-	c = *cap ? 2 * *cap : 4096;
-	if (!(q = realloc(*(void **)p, c * size)))
+	if (iffa_grow(p, cap, n + 1, size) < 0)
 		return iffa_error_set(IFFA_ENOMEM, "out of memory reading %s", what);
-	*(void **)p = q;
-	*cap = c;
 	return 0;
 }
 
@@ -968,14 +962,11 @@ static void *reader_main(void *arg)
 	char set[128];
 	int error;
 
-	if ((error = iffa_db__connect_like(&db, c->in->db, "opening a reader connection")) < 0)
+	if ((error = iffa_db__connect_like(&db, c->in->db, c->timeout,
+					   "opening a reader connection")) < 0)
 		goto done;
 	snprintf(set, sizeof(set), "SET TRANSACTION SNAPSHOT '%s'", c->snapshot);
-	/* The reader keeps the limits of the session it works for. */
-	if ((error = iffa_db__exec(db, "setting a reader's statement_timeout",
-				   "SELECT set_config('statement_timeout', $1, false)", 1,
-				   (const char *const *)&c->timeout)) < 0 ||
-	    (error = iffa_db__exec(db, "starting a reader transaction",
+	if ((error = iffa_db__exec(db, "starting a reader transaction",
 				   "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL)) < 0 ||
 	    (error = iffa_db__exec(db, "joining the ingest snapshot", set, 0, NULL)) < 0)
 		goto done;

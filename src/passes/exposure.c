@@ -39,6 +39,7 @@
 #include <omp.h>
 #endif
 
+#include "core/grow.h"
 #include "iffa/passes.h"
 #include "passes/sources.h"
 
@@ -482,13 +483,8 @@ static int best_lists(iffa_exposure *x)
 			uint32_t pos = 0;
 			if (want == 0)
 				continue;
-			if (want > cap) {
-				ranked_edge *t = realloc(tmp, want * sizeof(*t));
-				if (!t)
-					goto nomem;
-				tmp = t;
-				cap = want;
-			}
+			if (iffa_grow((void **)&tmp, &cap, want, sizeof(*tmp)) < 0)
+				goto nomem;
 			POOL_FOR(x, r, m) {
 				INC_FOR(x, !back, m, e) {
 					if (xof[e] > 0)

@@ -1046,6 +1046,14 @@ typedef struct {
 	iffa_walk_stats st;
 } crew;
 
+static void add_stats(iffa_walk_stats *to, const iffa_walk_stats *from)
+{
+	to->sources += from->sources;
+	to->truncated += from->truncated;
+	to->expansions += from->expansions;
+	to->leaves += from->leaves;
+}
+
 static void crew_fail(crew *c, int error)
 {
 	pthread_mutex_lock(&c->lock);
@@ -1083,10 +1091,7 @@ static void *crew_main(void *arg)
 		}
 	}
 	pthread_mutex_lock(&c->lock);
-	c->st.sources += k.st.sources;
-	c->st.truncated += k.st.truncated;
-	c->st.expansions += k.st.expansions;
-	c->st.leaves += k.st.leaves;
+	add_stats(&c->st, &k.st);
 	pthread_mutex_unlock(&c->lock);
 	walker_dispose(&k);
 	return NULL;
@@ -1127,12 +1132,8 @@ int iffa_walk__run(iffa_walk_paths *out, iffa_walk *w, const iffa_walk_source *s
 		if ((error = walker_init(&k, w, lim)) < 0)
 			return error;
 		error = walk_sources(&k, sources, 0, nsources, out);
-		if (stats) {
-			stats->sources += k.st.sources;
-			stats->truncated += k.st.truncated;
-			stats->expansions += k.st.expansions;
-			stats->leaves += k.st.leaves;
-		}
+		if (stats)
+			add_stats(stats, &k.st);
 		walker_dispose(&k);
 		return error;
 	}
@@ -1165,12 +1166,8 @@ int iffa_walk__run(iffa_walk_paths *out, iffa_walk *w, const iffa_walk_source *s
 			error = append_paths(out, &c.outs[i]);
 		iffa_walk__paths_dispose(&c.outs[i]);
 	}
-	if (stats) {
-		stats->sources += c.st.sources;
-		stats->truncated += c.st.truncated;
-		stats->expansions += c.st.expansions;
-		stats->leaves += c.st.leaves;
-	}
+	if (stats)
+		add_stats(stats, &c.st);
 	pthread_mutex_destroy(&c.lock);
 	free(c.outs);
 	return error;

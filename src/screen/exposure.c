@@ -103,6 +103,26 @@ static const char labels_sql[] =
 	" LEFT JOIN party p ON p.id = a.party_id WHERE a.id = ANY ($1::bigint[])"
 	" UNION ALL SELECT 2 * id + 1, ref, name FROM party WHERE id = ANY ($2::bigint[])";
 
+/*
+ * Prepare `sql` as iffa_screen_exposure_<kind><x>, named in `name`; on
+ * failure `name` is left empty (nothing to deallocate).
+ */
+static int prepare(char *name, size_t size, iffa_db *db, const void *x, const char *kind,
+		   const char *sql)
+{
+	PGresult *res;
+	int error = 0;
+
+	snprintf(name, size, "iffa_screen_exposure_%s%llx", kind, (unsigned long long)(uintptr_t)x);
+	res = PQprepare(iffa_db_conn(db), name, sql, 0, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		error = iffa_db__fail(db, res, "preparing the exposure look-up");
+		name[0] = '\0';
+	}
+	PQclear(res);
+	return error;
+}
+
 int iffa_screen__exposure_open(iffa_screen__exposure **out, iffa_db *db)
 {
 	iffa_screen__exposure *x;
@@ -147,32 +167,10 @@ int iffa_screen__exposure_open(iffa_screen__exposure **out, iffa_db *db)
 	res = NULL;
 	if (x->run == 0)
 		goto done;
-	/* A name of its own, so that screeners may share a connection. */
-	snprintf(x->stmt, sizeof(x->stmt), "iffa_screen_exposure_%llx",
-		 (unsigned long long)(uintptr_t)x);
-	res = PQprepare(iffa_db_conn(db), x->stmt, lookup_sql, 0, NULL);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		error = iffa_db__fail(db, res, "preparing the exposure look-up");
-		x->stmt[0] = '\0';
-		goto done;
-	}
-	PQclear(res);
-	snprintf(x->estmt, sizeof(x->estmt), "iffa_screen_exposure_edges_%llx",
-		 (unsigned long long)(uintptr_t)x);
-	res = PQprepare(iffa_db_conn(db), x->estmt, edges_sql, 0, NULL);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		error = iffa_db__fail(db, res, "preparing the exposure look-up");
-		x->estmt[0] = '\0';
-		goto done;
-	}
-	PQclear(res);
-	snprintf(x->lstmt, sizeof(x->lstmt), "iffa_screen_exposure_labels_%llx",
-		 (unsigned long long)(uintptr_t)x);
-	res = PQprepare(iffa_db_conn(db), x->lstmt, labels_sql, 0, NULL);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		error = iffa_db__fail(db, res, "preparing the exposure look-up");
-		x->lstmt[0] = '\0';
-	}
+	/* Names of their own, so that screeners may share a connection. */
+	if ((error = prepare(x->stmt, sizeof(x->stmt), db, x, "", lookup_sql)) == 0 &&
+	    (error = prepare(x->estmt, sizeof(x->estmt), db, x, "edges_", edges_sql)) == 0)
+		error = prepare(x->lstmt, sizeof(x->lstmt), db, x, "labels_", labels_sql);
 done:
 	PQclear(res);
 	if (error < 0) {

@@ -8,7 +8,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
-#include <sys/wait.h>
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,19 +222,17 @@ Test(analyse_run, a_run_whose_connection_is_lost_is_marked_failed, .fini = clean
 /* The command refuses a bad configuration before touching the database. */
 Test(analyse_run, the_command_names_a_bad_key_with_file_and_line)
 {
-	char cmd[1024];
-	FILE *p;
-	char out[1024] = "";
+	char args[1024], out[4096];
 	int status;
 
-	snprintf(cmd, sizeof(cmd), "'%s' analyse --config '%s' 2>&1", testdb_iffa_bin(),
-		 testdb_resource("analyse/bad-key.conf"));
-	p = popen(cmd, "r");
-	cr_assert(p != NULL);
-	cr_assert(fread(out, 1, sizeof(out) - 1, p) > 0);
-	status = pclose(p);
-	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "status %d: %s", status, out);
+	snprintf(args, sizeof(args), "analyse --config '%s'", testdb_resource("analyse/bad-key.conf"));
+	status = testdb_run_iffa(out, sizeof(out), args);
+	cr_assert_eq(status, 2, "status %d: %s", status, out);
 	cr_assert(strstr(out, "bad-key.conf:3: unknown parameter 'exposure.treshold'") != NULL, "%s", out);
+	/* an option without its value is named */
+	status = testdb_run_iffa(out, sizeof(out), "analyse --top");
+	cr_assert_eq(status, 2, "status %d: %s", status, out);
+	cr_assert(strstr(out, "iffa: analyse: --top needs a value") != NULL, "%s", out);
 }
 
 /* A run's stored rows of each table, less their ids: what two runs of one graph share. */

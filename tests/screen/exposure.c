@@ -97,6 +97,16 @@ static void screen(iffa_screen_result *out, iffa_screener *s, const char *name, 
 	"fx_rate r WHERE r.currency = t.currency AND r.valid_from <= (t.ts AT TIME ZONE "   \
 	"'UTC')::date ORDER BY r.valid_from DESC LIMIT 1) END"
 
+/* The UN list sample, whose entries the demo's designated parties are. */
+static void import_un_sample(iffa_db *db)
+{
+	iffa_lists_import_result lr;
+
+	memset(&lr, 0, sizeof(lr));
+	cr_assert_eq(iffa_lists_import(&lr, db, testdb_resource("lists/un-sample-v1.xml"), NULL), 0,
+		     "%s", iffa_error_last());
+}
+
 /* Every transfer edge of the path is in the transfer table: its records join
  * the edge's two accounts, their count is its flows and their XOF its amount. */
 static int check_path(iffa_db *db, const iffa_screen_exposure *e)
@@ -142,12 +152,7 @@ Test(screen_exposure, demo_designated_parties_and_their_counterparts_by_account)
 	db = testdb_connect(ci);
 	load_demo(db);
 	add_unrelated_pair(db);
-	{
-		iffa_lists_import_result lr;
-		memset(&lr, 0, sizeof(lr));
-		cr_assert_eq(iffa_lists_import(&lr, db, testdb_resource("lists/un-sample-v1.xml"), NULL),
-			     0, "%s", iffa_error_last());
-	}
+	import_un_sample(db);
 
 	/* Before any analysis the answer says so, rather than nothing. */
 	cr_assert_eq(iffa_screener_new(&s, db, NULL), 0, "%s", iffa_error_last());
@@ -286,12 +291,7 @@ Test(screen_exposure, a_file_with_an_account_column_carries_the_exposure_in_csv_
 	testdb_fresh(ci, sizeof(ci), "t_screen_exposure_file", 1);
 	db = testdb_connect(ci);
 	load_demo(db);
-	{
-		iffa_lists_import_result lr;
-		memset(&lr, 0, sizeof(lr));
-		cr_assert_eq(iffa_lists_import(&lr, db, testdb_resource("lists/un-sample-v1.xml"), NULL),
-			     0, "%s", iffa_error_last());
-	}
+	import_un_sample(db);
 	analyse_exposure(db);
 	/* A counterpart of JNIM's account (QDe.159) that is itself no source. */
 	counterpart = scalar_text(
@@ -375,12 +375,7 @@ Test(screen_exposure, stored_path_edges_round_trip_and_an_earlier_json_path_is_s
 	testdb_fresh(ci, sizeof(ci), "t_screen_exposure_edges", 1);
 	db = testdb_connect(ci);
 	load_demo(db);
-	{
-		iffa_lists_import_result lr;
-		memset(&lr, 0, sizeof(lr));
-		cr_assert_eq(iffa_lists_import(&lr, db, testdb_resource("lists/un-sample-v1.xml"), NULL),
-			     0, "%s", iffa_error_last());
-	}
+	import_un_sample(db);
 	run = (long long)analyse_exposure(db);
 
 	/* The run's rows hold their paths as edge numbers of its exposure_edge,
