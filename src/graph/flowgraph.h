@@ -7,8 +7,8 @@
  * iffa_flowgraph__add_vertex() (and aliases), flows with
  * iffa_flowgraph__add_flow(), then iffa_flowgraph__finish() orders the
  * edges by (source, target, channel, kind), merges parallel flows when
- * asked, makes the igraph_t in one igraph_create() call and the
- * time-ordered index. Until finish, only the builder functions may be
+ * asked, makes the igraph_t from that order and the time-ordered
+ * index. Until finish, only the builder functions may be
  * used, and edge ids are not final.
  */
 #ifndef IFFA_SRC_GRAPH_FLOWGRAPH_H
@@ -113,7 +113,8 @@ void iffa_flowgraph__count_record(iffa_flowgraph *g, iffa_record_kind kind, doub
 /**
  * Order the edges by (source, target, channel, kind), keeping the order
  * they were added among equal keys, and merge equal keys when aggregating;
- * build the igraph_t from them in one call and the time-ordered index.
+ * build the igraph_t from that order (as igraph_create() would: same
+ * fields, same incidence order) and the time-ordered index.
  * Time complexity: O(|V| + |E|).
  * @return 0, IFFA_ENOMEM or IFFA_ERROR (igraph)
  */

@@ -102,6 +102,8 @@ int iffa_keymap__put(int64_t *out, iffa_keymap *m, int64_t key, int64_t val)
 	size_t i;
 	int error;
 
+	if (!m->slots)
+		return iffa_error_set(IFFA_EINVAL, "the key map is sealed: no key can be added");
 	if (m->dense) {
 		free(m->dense);
 		m->dense = NULL;
@@ -129,6 +131,8 @@ int iffa_keymap__freeze(iffa_keymap *m)
 	int64_t max = -1;
 	size_t len;
 
+	if (!m->slots)
+		return 0; /* sealed: the array is all there is */
 	free(m->dense);
 	m->dense = NULL;
 	m->dense_len = 0;
@@ -151,5 +155,19 @@ int iffa_keymap__freeze(iffa_keymap *m)
 		if (m->slots[i].val >= 0)
 			m->dense[m->slots[i].key] = m->slots[i].val;
 	m->dense_len = len;
+	return 0;
+}
+
+int iffa_keymap__seal(iffa_keymap *m)
+{
+	int error;
+
+	if (!m->dense && m->slots && (error = iffa_keymap__freeze(m)) < 0)
+		return error;
+	if (m->dense) {
+		free(m->slots);
+		m->slots = NULL;
+		m->mask = 0;
+	}
 	return 0;
 }

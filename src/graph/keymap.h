@@ -41,6 +41,15 @@ static inline int64_t iffa_keymap__get(const iffa_keymap *m, int64_t key);
  */
 int iffa_keymap__freeze(iffa_keymap *m);
 
+/**
+ * The map will not be written again: freeze it if it is not, and when the
+ * plain array then answers every lookup, free the hashed slots (the flow
+ * graph's key map: 64 MB of slots beside a 20 MB array for 2.1M keys). A
+ * put on a sealed map that dropped its slots fails with IFFA_EINVAL.
+ * @return 0 or IFFA_ENOMEM
+ */
+int iffa_keymap__seal(iffa_keymap *m);
+
 /* Hashed lookup, for iffa_keymap__get. */
 int64_t iffa_keymap__probe(const iffa_keymap *m, int64_t key);
 

@@ -409,3 +409,118 @@ Test(graph_flowgraph, reversed_view_answers_as_a_reversed_copy)
 	igraph_destroy(&copy);
 	iffa_flowgraph_free(g);
 }
+
+/* igraph_create() on the graph's own ends, for comparing every field. */
+static void check_index_as_igraph_builds_it(const iffa_flowgraph *g)
+{
+	const igraph_t *ig = iffa_flowgraph_igraph(g);
+	igraph_integer_t ne = igraph_ecount(ig), nv = igraph_vcount(ig);
+	igraph_vector_int_t ends;
+	igraph_t ref;
+	igraph_bool_t a, b;
+	const igraph_vector_int_t *mine[] = {&ig->from, &ig->to, &ig->oi, &ig->ii, &ig->os, &ig->is};
+	const igraph_vector_int_t *theirs[] = {&ref.from, &ref.to, &ref.oi, &ref.ii, &ref.os, &ref.is};
+	static const char *const names[] = {"from", "to", "oi", "ii", "os", "is"};
+
+	cr_assert_eq(igraph_vector_int_init(&ends, 2 * ne), IGRAPH_SUCCESS);
+	for (igraph_integer_t e = 0; e < ne; e++) {
+		VECTOR(ends)[2 * e] = IGRAPH_FROM(ig, e);
+		VECTOR(ends)[2 * e + 1] = IGRAPH_TO(ig, e);
+	}
+	cr_assert_eq(igraph_create(&ref, &ends, nv, IGRAPH_DIRECTED), IGRAPH_SUCCESS);
+	cr_assert(igraph_is_directed(ig));
+	for (int f = 0; f < 6; f++) {
+		cr_assert_eq(igraph_vector_int_size(mine[f]), igraph_vector_int_size(theirs[f]), "%s",
+			     names[f]);
+		cr_assert(igraph_vector_int_all_e(mine[f], theirs[f]), "%s differs from igraph_create's",
+			  names[f]);
+	}
+	/* properties computed (not cached from the empty graph) */
+	cr_assert_eq(igraph_has_loop(ig, &a), IGRAPH_SUCCESS);
+	cr_assert_eq(igraph_has_loop(&ref, &b), IGRAPH_SUCCESS);
+	cr_assert_eq(a, b);
+	cr_assert_eq(igraph_has_multiple(ig, &a), IGRAPH_SUCCESS);
+	cr_assert_eq(igraph_has_multiple(&ref, &b), IGRAPH_SUCCESS);
+	cr_assert_eq(a, b);
+	cr_assert_eq(igraph_is_dag(ig, &a), IGRAPH_SUCCESS);
+	cr_assert_eq(igraph_is_dag(&ref, &b), IGRAPH_SUCCESS);
+	cr_assert_eq(a, b);
+	cr_assert_eq(igraph_is_connected(ig, &a, IGRAPH_WEAK), IGRAPH_SUCCESS);
+	cr_assert_eq(igraph_is_connected(&ref, &b, IGRAPH_WEAK), IGRAPH_SUCCESS);
+	cr_assert_eq(a, b);
+	igraph_destroy(&ref);
+	igraph_vector_int_destroy(&ends);
+}
+
+/*
+ * Parallel edges (several channels, or flows kept apart), loops and lone
+ * vertices: the graph's index is igraph_create()'s, field by field, and
+ * the graph answers igraph's property queries as a created one does.
+ */
+Test(graph_flowgraph, index_is_the_one_igraph_create_makes)
+{
+	iffa_flowgraph__vertex v = {0, IFFA_ACCOUNT_BANK, "ML", -1, 0};
+
+	for (int aggregate = 0; aggregate < 2; aggregate++) {
+		iffa_flowgraph *g;
+		igraph_bool_t multi, loop, dag;
+
+		cr_assert_eq(iffa_flowgraph__new(&g, IFFA_LEVEL_ACCOUNT, aggregate), 0);
+		for (int i = 0; i < 40; i++) {
+			v.key = IFFA_KEY_ACCOUNT(i + 1);
+			cr_assert_eq(iffa_flowgraph__add_vertex(NULL, g, &v), 0);
+		}
+		srand(23);
+		/* vertices 30..39 get no edge; a few ends, so pairs repeat */
+		for (int i = 0; i < 3000; i++)
+			cr_assert_eq(iffa_flowgraph__add_flow(g, rand() % 30, rand() % 30, 1 + rand() % 50, i,
+							      (iffa_channel)(rand() % 3), IFFA_KIND_TRANSFER,
+							      i), 0);
+		cr_assert_eq(iffa_flowgraph__finish(g), 0);
+		/* the case this is about is there */
+		cr_assert_eq(igraph_has_multiple(iffa_flowgraph_igraph(g), &multi), IGRAPH_SUCCESS);
+		cr_assert_eq(igraph_has_loop(iffa_flowgraph_igraph(g), &loop), IGRAPH_SUCCESS);
+		cr_assert(multi && loop);
+		check_index_as_igraph_builds_it(g);
+		iffa_flowgraph_free(g);
+
+		/* a DAG with parallel edges: the cache must not answer for the empty graph */
+		cr_assert_eq(iffa_flowgraph__new(&g, IFFA_LEVEL_ACCOUNT, aggregate), 0);
+		for (int i = 0; i < 5; i++) {
+			v.key = IFFA_KEY_ACCOUNT(i + 1);
+			cr_assert_eq(iffa_flowgraph__add_vertex(NULL, g, &v), 0);
+		}
+		cr_assert_eq(iffa_flowgraph__add_flow(g, 0, 1, 5, 1, IFFA_CHANNEL_BANK, IFFA_KIND_TRANSFER, 1), 0);
+		cr_assert_eq(iffa_flowgraph__add_flow(g, 0, 1, 5, 2, IFFA_CHANNEL_CASH, IFFA_KIND_TRANSFER, 2), 0);
+		cr_assert_eq(iffa_flowgraph__add_flow(g, 1, 2, 5, 3, IFFA_CHANNEL_BANK, IFFA_KIND_TRANSFER, 3), 0);
+		cr_assert_eq(iffa_flowgraph__add_flow(g, 2, 0, 5, 4, IFFA_CHANNEL_BANK, IFFA_KIND_TRANSFER, 4), 0);
+		cr_assert_eq(iffa_flowgraph__finish(g), 0);
+		cr_assert_eq(igraph_is_dag(iffa_flowgraph_igraph(g), &dag), IGRAPH_SUCCESS);
+		cr_assert_not(dag, "a cycle 0 -> 1 -> 2 -> 0 is there");
+		check_index_as_igraph_builds_it(g);
+		iffa_flowgraph_free(g);
+	}
+}
+
+/* With a global attribute table set, igraph makes the graph, and the same one. */
+Test(graph_flowgraph, index_with_an_attribute_table_set)
+{
+	igraph_attribute_table_t *old = igraph_set_attribute_table(&igraph_cattribute_table);
+	iffa_flowgraph__vertex v = {0, IFFA_ACCOUNT_BANK, "ML", -1, 0};
+	iffa_flowgraph *g;
+
+	cr_assert_eq(iffa_flowgraph__new(&g, IFFA_LEVEL_ACCOUNT, 1), 0);
+	for (int i = 0; i < 10; i++) {
+		v.key = IFFA_KEY_ACCOUNT(i + 1);
+		cr_assert_eq(iffa_flowgraph__add_vertex(NULL, g, &v), 0);
+	}
+	srand(5);
+	for (int i = 0; i < 200; i++)
+		cr_assert_eq(iffa_flowgraph__add_flow(g, rand() % 10, rand() % 10, 1, i,
+						      (iffa_channel)(rand() % 2), IFFA_KIND_TRANSFER, i), 0);
+	cr_assert_eq(iffa_flowgraph__finish(g), 0);
+	cr_assert_not_null(iffa_flowgraph_igraph(g)->attr);
+	check_index_as_igraph_builds_it(g);
+	iffa_flowgraph_free(g);
+	igraph_set_attribute_table(old);
+}

@@ -4,6 +4,7 @@
  */
 #include <criterion/criterion.h>
 
+#include "iffa/common.h"
 #include "graph/keymap.h"
 
 Test(graph_keymap, grows_and_finds_every_key)
@@ -59,5 +60,46 @@ Test(graph_keymap, sparse_or_negative_keys_stay_hashed)
 	cr_assert_eq(iffa_keymap__freeze(&m), 0);
 	cr_assert_null(m.dense);
 	cr_assert_eq(iffa_keymap__get(&m, -5), 2);
+	iffa_keymap__dispose(&m);
+}
+
+Test(graph_keymap, sealed_dense_map_drops_its_slots_and_still_finds_every_key)
+{
+	iffa_keymap m;
+	int64_t v;
+
+	cr_assert_eq(iffa_keymap__init(&m, 0), 0);
+	for (int64_t k = 0; k < 5000; k++)
+		cr_assert_eq(iffa_keymap__put(&v, &m, 2 * k + (k % 3 == 0), k), 1);
+	cr_assert_eq(iffa_keymap__seal(&m), 0);
+	cr_assert_null(m.slots, "dense keys: the slots go");
+	cr_assert_not_null(m.dense);
+	for (int64_t k = 0; k < 5000; k++)
+		cr_assert_eq(iffa_keymap__get(&m, 2 * k + (k % 3 == 0)), k);
+	cr_assert_eq(iffa_keymap__get(&m, 2 * 3 + 0), -1);
+	cr_assert_eq(iffa_keymap__get(&m, -1), -1);
+	cr_assert_eq(iffa_keymap__get(&m, 1 << 20), -1);
+	/* no more writes, and freezing again keeps the array */
+	cr_assert_eq(iffa_keymap__put(&v, &m, 20000, 1), IFFA_EINVAL);
+	cr_assert_eq(iffa_keymap__freeze(&m), 0);
+	cr_assert_eq(iffa_keymap__get(&m, 2 * 4999), 4999);
+	iffa_keymap__dispose(&m);
+}
+
+Test(graph_keymap, sealed_sparse_map_keeps_its_slots)
+{
+	iffa_keymap m;
+	int64_t v;
+
+	cr_assert_eq(iffa_keymap__init(&m, 0), 0);
+	for (int64_t k = 0; k < 100; k++)
+		cr_assert_eq(iffa_keymap__put(&v, &m, k * INT64_C(1000003) - 7, k), 1);
+	cr_assert_eq(iffa_keymap__seal(&m), 0);
+	cr_assert_not_null(m.slots, "keys too sparse for an array: the slots answer");
+	cr_assert_null(m.dense);
+	for (int64_t k = 0; k < 100; k++)
+		cr_assert_eq(iffa_keymap__get(&m, k * INT64_C(1000003) - 7), k);
+	cr_assert_eq(iffa_keymap__put(&v, &m, 5, 100), 1);
+	cr_assert_eq(iffa_keymap__get(&m, 5), 100);
 	iffa_keymap__dispose(&m);
 }
