@@ -64,6 +64,23 @@ typedef struct {
 				    entry, not looked up through the graph */
 } entry;
 
+/*
+ * Running sums over each holder's in-list (the sum of a term over its
+ * entries up to and including each one). Record flows (ransom, gold,
+ * levy) reach few holders and source money known from a first round
+ * fewer still, so where that saves memory the sums are kept only for the
+ * holders with some term that is not zero (`at`: where a holder's sums
+ * start in `v`, NO_SUMS for none: all zero); otherwise `at` is NULL and
+ * `v` has a sum per entry. At 10M transfers: 8 bytes an edge for the
+ * records' sums, 16 for the known money's, down to a few percent.
+ */
+typedef struct {
+	double *v;
+	uint32_t *at;
+} sums;
+
+#define NO_SUMS UINT32_MAX
+
 /* Flows of each holder, ordered by lo: off[h] .. off[h + 1]. */
 typedef struct {
 	size_t *off;
@@ -72,8 +89,9 @@ typedef struct {
 				    no other part of an arriving flow: 12 bytes, not 24) */
 	uint32_t *eid;
 	int64_t *span;           /* out lists: the largest hi - lo of the holder */
-	double *cum_t, *cum_r;   /* in lists: running sums of transfers, records */
-	double *kt_t, *kt_r;     /* in lists: running sums of known source money on them */
+	sums cum_t, cum_r;       /* in lists: running sums of transfers, records */
+	sums kt_t, kt_r;         /* in lists: the same of known source money on them
+				    (kt_t.v NULL: none known) */
 } flowlist;
 
 struct iffa_walk {
@@ -159,6 +177,92 @@ static int by_lo(const void *a, const void *b)
 	return x->e < y->e ? -1 : x->e > y->e;
 }
 
+static void sums_dispose(sums *s)
+{
+	free(s->v);
+	free(s->at);
+	s->v = NULL;
+	s->at = NULL;
+}
+
+/* The sum at in-list position q of holder h. */
+static inline double sum_at(const sums *s, const flowlist *f, size_t h, size_t q)
+{
+	if (!s->at)
+		return s->v[q];
+	return s->at[h] == NO_SUMS ? 0 : s->v[s->at[h] + (q - f->off[h])];
+}
+
+/*
+ * The term an in-list entry adds: its edge's XOF (or the known source
+ * money on it, capped by the XOF, when `known` is given) if the edge is a
+ * transfer (`records` 0) or a record (`records` 1), else 0.
+ */
+static inline double term(const iffa_flowgraph *g, const double *known, int records,
+			  igraph_integer_t e)
+{
+	double x;
+
+	if ((g->ekind[e] != IFFA_KIND_TRANSFER) != records)
+		return 0;
+	x = g->eamount[e];
+	if (known && known[e] < x)
+		x = known[e];
+	return x;
+}
+
+/*
+ * Running sums of term() over every holder's in-list, packed to the
+ * holders with a non-zero term when that is smaller than one per entry.
+ */
+static int sums_build(sums *s, const flowlist *f, size_t nh, const iffa_flowgraph *g,
+		      const double *known, int records)
+{
+	size_t n = f->off[nh], kept = 0, at = 0;
+
+	memset(s, 0, sizeof(*s));
+	for (size_t h = 0; h < nh; h++)
+		for (size_t p = f->off[h]; p < f->off[h + 1]; p++)
+			if (term(g, known, records, f->eid[p]) != 0) {
+				kept += f->off[h + 1] - f->off[h];
+				break;
+			}
+	if (kept * sizeof(double) + nh * sizeof(uint32_t) < n * sizeof(double)) {
+		if (!(s->at = malloc((nh ? nh : 1) * sizeof(*s->at))))
+			return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	} else {
+		kept = n;
+	}
+	if (!(s->v = malloc((kept ? kept : 1) * sizeof(*s->v)))) {
+		sums_dispose(s);
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	}
+	for (size_t h = 0; h < nh; h++) {
+		size_t p0 = f->off[h], p1 = f->off[h + 1];
+		double sum = 0, *v;
+
+		if (!s->at) {
+			v = s->v + p0;
+		} else {
+			size_t p = p0;
+			while (p < p1 && term(g, known, records, f->eid[p]) == 0)
+				p++;
+			if (p == p1) {
+				s->at[h] = NO_SUMS;
+				continue;
+			}
+			s->at[h] = (uint32_t)at;
+			v = s->v + at;
+			at += p1 - p0;
+		}
+		for (size_t p = p0; p < p1; p++) {
+			sum += term(g, known, records, f->eid[p]);
+			v[p - p0] = sum;
+		}
+	}
+	return 0;
+}
+
 static void flowlist_dispose(flowlist *f)
 {
 	free(f->off);
@@ -166,10 +270,10 @@ static void flowlist_dispose(flowlist *f)
 	free(f->lo);
 	free(f->eid);
 	free(f->span);
-	free(f->cum_t);
-	free(f->cum_r);
-	free(f->kt_t);
-	free(f->kt_r);
+	sums_dispose(&f->cum_t);
+	sums_dispose(&f->cum_r);
+	sums_dispose(&f->kt_t);
+	sums_dispose(&f->kt_r);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -247,22 +351,9 @@ static int flowlist_build(flowlist *f, const iffa_walk *w, int outgoing)
 		}
 		free(f->ent);
 		f->ent = NULL;
-		f->cum_t = malloc((n ? n : 1) * sizeof(*f->cum_t));
-		f->cum_r = malloc((n ? n : 1) * sizeof(*f->cum_r));
-		if (!f->cum_t || !f->cum_r)
+		if (sums_build(&f->cum_t, f, nh, g, NULL, 0) < 0 ||
+		    sums_build(&f->cum_r, f, nh, g, NULL, 1) < 0)
 			goto nomem;
-		for (size_t h = 0; h < nh; h++) {
-			double t = 0, r = 0;
-			for (size_t p = f->off[h]; p < f->off[h + 1]; p++) {
-				igraph_integer_t e = f->eid[p];
-				if (g->ekind[e] == IFFA_KIND_TRANSFER)
-					t += g->eamount[e];
-				else
-					r += g->eamount[e];
-				f->cum_t[p] = t;
-				f->cum_r[p] = r;
-			}
-		}
 	}
 	goto done;
 nomem:
@@ -393,7 +484,7 @@ static size_t bound(const flowlist *f, size_t a, size_t b, int64_t key, int afte
 }
 
 /* max(transfers, records) of running sums `t`, `r` over the in-list window [a, b]. */
-static double window_sum(const iffa_walk *w, const double *t, const double *r,
+static double window_sum(const iffa_walk *w, const sums *t, const sums *r,
 			 igraph_integer_t holder, int64_t a, int64_t b)
 {
 	const flowlist *f = &w->in;
@@ -406,14 +497,14 @@ static double window_sum(const iffa_walk *w, const double *t, const double *r,
 	j = bound(f, i, e, b, 1);
 	if (i == j)
 		return 0;
-	tr = t[j - 1] - (i > s ? t[i - 1] : 0);
-	rc = r[j - 1] - (i > s ? r[i - 1] : 0);
+	tr = sum_at(t, f, (size_t)holder, j - 1) - (i > s ? sum_at(t, f, (size_t)holder, i - 1) : 0);
+	rc = sum_at(r, f, (size_t)holder, j - 1) - (i > s ? sum_at(r, f, (size_t)holder, i - 1) : 0);
 	return tr > rc ? tr : rc;
 }
 
 double iffa_walk__inflow(const iffa_walk *w, igraph_integer_t holder, int64_t a, int64_t b)
 {
-	return window_sum(w, w->in.cum_t, w->in.cum_r, holder, a, b);
+	return window_sum(w, &w->in.cum_t, &w->in.cum_r, holder, a, b);
 }
 
 void iffa_walk__range(const iffa_walk *w, int out, igraph_integer_t h, int64_t a, int64_t b,
@@ -453,68 +544,65 @@ double iffa_walk__outflow(const iffa_walk *w, igraph_integer_t holder, int64_t a
 
 double iffa_walk__known_inflow(const iffa_walk *w, igraph_integer_t holder, int64_t a, int64_t b)
 {
-	if (!w->in.kt_t)
+	if (!w->in.kt_t.v)
 		return 0;
-	return window_sum(w, w->in.kt_t, w->in.kt_r, holder, a, b);
+	return window_sum(w, &w->in.kt_t, &w->in.kt_r, holder, a, b);
 }
 
 int iffa_walk__set_known(iffa_walk *w, const double *known)
 {
 	flowlist *f = &w->in;
-	size_t n = f->off[w->nh];
 
-	free(f->kt_t);
-	free(f->kt_r);
-	f->kt_t = f->kt_r = NULL;
+	sums_dispose(&f->kt_t);
+	sums_dispose(&f->kt_r);
 	if (!known)
 		return 0;
-	f->kt_t = malloc((n ? n : 1) * sizeof(*f->kt_t));
-	f->kt_r = malloc((n ? n : 1) * sizeof(*f->kt_r));
-	if (!f->kt_t || !f->kt_r) {
-		free(f->kt_t);
-		free(f->kt_r);
-		f->kt_t = f->kt_r = NULL;
+	if (sums_build(&f->kt_t, f, (size_t)w->nh, w->g, known, 0) < 0 ||
+	    sums_build(&f->kt_r, f, (size_t)w->nh, w->g, known, 1) < 0) {
+		sums_dispose(&f->kt_t);
+		sums_dispose(&f->kt_r);
 		return iffa_error_set(IFFA_ENOMEM, "out of memory");
-	}
-	for (size_t h = 0; h < (size_t)w->nh; h++) {
-		double t = 0, r = 0;
-		for (size_t p = f->off[h]; p < f->off[h + 1]; p++) {
-			igraph_integer_t e = f->eid[p];
-			double k = known[e] < w->g->eamount[e] ? known[e] : w->g->eamount[e];
-			if (w->g->ekind[e] == IFFA_KIND_TRANSFER)
-				t += k;
-			else
-				r += k;
-			f->kt_t[p] = t;
-			f->kt_r[p] = r;
-		}
 	}
 	return 0;
 }
 
+/* What one path put on one edge, for iffa_walk__known. */
+typedef struct {
+	igraph_integer_t e;
+	double c;
+} edge_share;
+
+static int by_edge(const void *a, const void *b)
+{
+	const edge_share *x = a, *y = b;
+
+	return x->e < y->e ? -1 : x->e > y->e;
+}
+
+/*
+ * Each source's (edge, amount) pairs are gathered, sorted by edge and the
+ * largest per edge added: memory for one source's pairs, not three arrays
+ * the size of the graph (137 MB at 10M transfers, held while both walk
+ * modes' indexes were).
+ */
 int iffa_walk__known(double *known, const iffa_walk *w, const iffa_walk_paths *p)
 {
 	const iffa_flowgraph *g = w->g;
-	size_t ne = (size_t)g->ne;
-	size_t *stamp = malloc((ne ? ne : 1) * sizeof(*stamp));
-	double *best = malloc((ne ? ne : 1) * sizeof(*best));
-	igraph_integer_t *touched = malloc((ne ? ne : 1) * sizeof(*touched));
-	size_t ntouched = 0;
+	size_t ne = (size_t)g->ne, n = 0, cap = 0;
+	edge_share *v = NULL;
 
-	if (!stamp || !best || !touched) {
-		free(stamp);
-		free(best);
-		free(touched);
-		return iffa_error_set(IFFA_ENOMEM, "out of memory");
-	}
-	for (size_t e = 0; e < ne; e++)
-		stamp[e] = SIZE_MAX;
-	/* Per source the most any of its paths put on an edge, summed over sources. */
 	for (size_t i = 0; i <= p->npaths; i++) {
 		if (i == p->npaths || (i > 0 && p->paths[i].source != p->paths[i - 1].source)) {
-			for (size_t t = 0; t < ntouched; t++)
-				known[touched[t]] += best[touched[t]];
-			ntouched = 0;
+			/* Per source the most any of its paths put on an edge, summed over sources. */
+			iffa_sort__(v, n, sizeof(*v), by_edge);
+			for (size_t a = 0, b; a < n; a = b) {
+				double most = v[a].c;
+				for (b = a + 1; b < n && v[b].e == v[a].e; b++)
+					if (v[b].c > most)
+						most = v[b].c;
+				known[v[a].e] += most;
+			}
+			n = 0;
 		}
 		if (i == p->npaths)
 			break;
@@ -531,23 +619,19 @@ int iffa_walk__known(double *known, const iffa_walk *w, const iffa_walk_paths *p
 			moved = tr > rc ? tr : rc;
 			for (size_t x = h->e0; x < h->e1 && moved > 0; x++) {
 				igraph_integer_t e = p->edges[x];
-				double c = h->carried * g->eamount[e] / moved;
-				if (stamp[e] != p->paths[i].source) {
-					stamp[e] = p->paths[i].source;
-					best[e] = c;
-					touched[ntouched++] = e;
-				} else if (c > best[e]) {
-					best[e] = c;
+				if (iffa_grow((void **)&v, &cap, n + 1, sizeof(*v)) < 0) {
+					free(v);
+					return iffa_error_set(IFFA_ENOMEM, "out of memory");
 				}
+				v[n].e = e;
+				v[n++].c = h->carried * g->eamount[e] / moved;
 			}
 		}
 	}
 	for (size_t e = 0; e < ne; e++)
 		if (known[e] > g->eamount[e])
 			known[e] = g->eamount[e];
-	free(stamp);
-	free(best);
-	free(touched);
+	free(v);
 	return 0;
 }
 

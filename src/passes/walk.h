@@ -119,7 +119,8 @@ typedef struct iffa_walk iffa_walk;
  * flows arriving, each ordered by time, with running sums of the arriving
  * amounts. Time complexity: O(|V| + |E| log d) for the largest holder
  * degree d (O(|V| + |E|) in FORWARD and GOLD modes, whose order comes from
- * the graph's time index); memory about 68 bytes per edge.
+ * the graph's time index); memory about 52 bytes per edge, more where
+ * records or known source money reach many holders.
  *
  * @param same_owner  at account level, an owner's accounts are one holder
  * @return 0 or IFFA_ENOMEM; free with iffa_walk__free()
@@ -168,7 +169,8 @@ double iffa_walk__inflow(const iffa_walk *w, igraph_integer_t holder, int64_t a,
  * the edge (a hop's carried amount split over its flows by amount), summed
  * over sources and capped by the edge's amount. `known` must hold
  * iffa_flowgraph_edge_count() zeros (or earlier figures to add to).
- * Time complexity: O(|E| + edges in `p`). @return 0 or IFFA_ENOMEM
+ * Time complexity: O(|E| + k log k) for the k edges on one source's paths,
+ * and memory for those k only. @return 0 or IFFA_ENOMEM
  */
 int iffa_walk__known(double *known, const iffa_walk *w, const iffa_walk_paths *p);
 
