@@ -709,6 +709,15 @@ const igraph_integer_t *iffa_flowgraph__out_edges(const iffa_flowgraph *g, igrap
 	return VECTOR(g->graph.oi) + a;
 }
 
+const igraph_integer_t *iffa_flowgraph__in_edges(const iffa_flowgraph *g, igraph_integer_t v,
+						 igraph_integer_t *n)
+{
+	igraph_integer_t a = VECTOR(g->graph.is)[v];
+
+	*n = VECTOR(g->graph.is)[v + 1] - a;
+	return VECTOR(g->graph.ii) + a;
+}
+
 void iffa_flowgraph__reversed_view(igraph_t *out, const iffa_flowgraph *g)
 {
 	*out = g->graph;

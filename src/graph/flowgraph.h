@@ -138,6 +138,14 @@ const igraph_integer_t *iffa_flowgraph__out_edges(const iffa_flowgraph *g, igrap
 						  igraph_integer_t *n);
 
 /**
+ * The edges reaching vertex v, `*n` of them, in the order
+ * igraph_incident(IGRAPH_IN) gives them: igraph's own in-index, borrowed,
+ * as iffa_flowgraph__out_edges. O(1).
+ */
+const igraph_integer_t *iffa_flowgraph__in_edges(const iffa_flowgraph *g, igraph_integer_t v,
+						 igraph_integer_t *n);
+
+/**
  * A read-only view of the graph with every edge reversed, sharing the
  * graph's memory: what igraph_reverse_edges() makes of all edges in place
  * (it swaps the two ends' index vectors, edge ids unchanged), without

@@ -56,12 +56,6 @@ struct iffa_exposure {
 	igraph_integer_t *pool;        /* per vertex: its pool's representative */
 	igraph_integer_t *pstart;      /* per representative: first of its members in pmem */
 	igraph_integer_t *pmem;        /* vertices grouped by pool */
-	/* Incident edges of each vertex, in igraph_incident()'s order: incoming
-	 * (k = 0) in inc[0][ioff[0][v] .. ioff[0][v + 1]), outgoing (k = 1) in
-	 * inc[1]. Written by hand rather than igraph_inclist_t: 4 bytes an entry
-	 * and no vector per vertex (10M transfers: 56 MB instead of about 190),
-	 * and these stay until the run's store has written the rows. */
-	uint32_t *inc[2], *ioff[2];
 	/* Per pool representative, its members' incoming (best[0]) and
 	 * outgoing (best[1]) edges carrying tainted or funding XOF, heaviest
 	 * first (ties in the order the members' lists give them): the
@@ -98,10 +92,6 @@ void iffa_exposure_free(iffa_exposure *x)
 	free(x->pool);
 	free(x->pstart);
 	free(x->pmem);
-	for (int k = 0; k < 2; k++) {
-		free(x->inc[k]);
-		free(x->ioff[k]);
-	}
 	free(x);
 }
 
@@ -348,56 +338,31 @@ static int pools(iffa_exposure *x)
 	for (igraph_integer_t m##_i = (x)->pstart[r], m;                                  \
 	     m##_i < (x)->pstart[(r) + 1] && ((m = (x)->pmem[m##_i]), 1); m##_i++)
 
-/* Incident edges of v, incoming (out = 0) or outgoing (out = 1): e over them in order. */
-#define INC_FOR(x, out, v, e)                                                             \
-	for (uint32_t e##_i = (x)->ioff[out][v], e;                                       \
-	     e##_i < (x)->ioff[out][(v) + 1] && ((e = (x)->inc[out][e##_i]), 1); e##_i++)
+/*
+ * Incident edges of v, incoming (out = 0) or outgoing (out = 1), in
+ * igraph_incident()'s order, read from igraph's own index of the graph
+ * (iffa_flowgraph__in_edges, __out_edges) rather than copied: no lists of
+ * the pass's own to build, or to hold until the run's store has written
+ * the rows (10M transfers: 56 MB).
+ */
+typedef struct {
+	const igraph_integer_t *p; /* never NULL: igraph's index */
+	igraph_integer_t n, i;
+} inc_run;
 
-/* Both lists of incident edges, from igraph_incident() so that the order is igraph's. */
-static int incidence(iffa_exposure *x)
+static inline inc_run inc_list(const iffa_exposure *x, int out, igraph_integer_t v)
 {
-	const iffa_flowgraph *g = x->g;
-	size_t nv = (size_t)g->nv;
-	igraph_vector_int_t v;
-	int error = 0;
+	inc_run r = {NULL, 0, 0};
 
-	if ((uint64_t)g->ne >= UINT32_MAX)
-		return iffa_error_set(IFFA_EINVAL, "exposure indexes at most 2^32 - 1 edges");
-	if (igraph_vector_int_init(&v, 0) != IGRAPH_SUCCESS)
-		return iffa_error_set(IFFA_ENOMEM, "out of memory for exposure");
-	for (int k = 0; k < 2 && !error; k++) {
-		size_t n = 0;
-		x->ioff[k] = malloc((nv + 1) * sizeof(*x->ioff[k]));
-		x->inc[k] = malloc(((size_t)g->ne ? (size_t)g->ne : 1) * sizeof(*x->inc[k]));
-		if (!x->ioff[k] || !x->inc[k]) {
-			error = iffa_error_set(IFFA_ENOMEM, "out of memory for exposure");
-			break;
-		}
-		for (size_t u = 0; u < nv && !error; u++) {
-			igraph_error_t ierr;
-			igraph_integer_t m;
-			x->ioff[k][u] = (uint32_t)n;
-			if ((ierr = igraph_incident(&g->graph, &v, (igraph_integer_t)u,
-						    k ? IGRAPH_OUT : IGRAPH_IN)) != IGRAPH_SUCCESS) {
-				error = iffa_flowgraph__igraph_fail(ierr, "exposure: incidence lists");
-				break;
-			}
-			m = igraph_vector_int_size(&v);
-			/* directed: each edge is once on each side, a loop included */
-			if (n + (size_t)m > (size_t)g->ne) {
-				error = iffa_error_set(IFFA_ERROR, "exposure: vertex %zu has more "
-						       "incident edges than the graph", u);
-				break;
-			}
-			for (igraph_integer_t i = 0; i < m; i++)
-				x->inc[k][n++] = (uint32_t)VECTOR(v)[i];
-		}
-		if (!error)
-			x->ioff[k][nv] = (uint32_t)n;
-	}
-	igraph_vector_int_destroy(&v);
-	return error;
+	r.p = out ? iffa_flowgraph__out_edges(x->g, v, &r.n) : iffa_flowgraph__in_edges(x->g, v, &r.n);
+	return r;
 }
+
+/* e over the incident edges of v; `break` and `continue` act on this loop. */
+#define INC_FOR(x, out, v, e)                                                             \
+	for (inc_run e##_r = inc_list(x, out, v); e##_r.p; e##_r.p = NULL)                \
+		for (uint32_t e; e##_r.i < e##_r.n && ((e = (uint32_t)e##_r.p[e##_r.i]), 1);  \
+		     e##_r.i++)
 
 static int hops(iffa_exposure *x)
 {
@@ -546,7 +511,11 @@ int iffa_exposure_new(iffa_exposure **out, const iffa_flowgraph *g, const iffa_e
 		error = iffa_error_set(IFFA_ENOMEM, "out of memory for exposure");
 		goto fail;
 	}
-	if ((error = incidence(x)) < 0 || (error = pools(x)) < 0)
+	if ((uint64_t)g->ne >= UINT32_MAX) {
+		error = iffa_error_set(IFFA_EINVAL, "exposure indexes at most 2^32 - 1 edges");
+		goto fail;
+	}
+	if ((error = pools(x)) < 0)
 		goto fail;
 	for (igraph_integer_t e = 0; e < g->ne; e++)
 		if (source_record(x, e))
