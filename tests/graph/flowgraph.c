@@ -364,13 +364,17 @@ Test(graph_flowgraph, reversed_view_answers_as_a_reversed_copy)
 	}
 	cr_assert_eq(igraph_vector_int_init(&a, 0), IGRAPH_SUCCESS);
 	cr_assert_eq(igraph_vector_int_init(&b, 0), IGRAPH_SUCCESS);
-	/* the out-edges as one run of ids, as igraph gives them */
+	/* the out- and in-edges as runs of ids, as igraph gives them */
 	for (igraph_integer_t u = 0; u < nv; u++) {
 		igraph_integer_t n;
 		const igraph_integer_t *out = iffa_flowgraph__out_edges(g, u, &n);
 		cr_assert_eq(igraph_incident(iffa_flowgraph_igraph(g), &b, u, IGRAPH_OUT), IGRAPH_SUCCESS);
 		cr_assert_eq(n, igraph_vector_int_size(&b), "vertex %lld", (long long)u);
 		cr_assert_arr_eq(out, VECTOR(b), (size_t)n * sizeof(*out), "vertex %lld", (long long)u);
+		out = iffa_flowgraph__in_edges(g, u, &n);
+		cr_assert_eq(igraph_incident(iffa_flowgraph_igraph(g), &b, u, IGRAPH_IN), IGRAPH_SUCCESS);
+		cr_assert_eq(n, igraph_vector_int_size(&b), "vertex %lld", (long long)u);
+		cr_assert_arr_eq(out, VECTOR(b), (size_t)n * sizeof(*out), "vertex %lld in", (long long)u);
 	}
 	for (igraph_integer_t u = 0; u < nv; u++)
 		for (int m = 0; m < 2; m++) {
