@@ -317,122 +317,125 @@ void iffa_flowgraph__count_record(iffa_flowgraph *g, iffa_record_kind kind, doub
 }
 
 /*
- * Edge orders are stable LSD radix sorts: counting-sort passes from the
- * least significant digit up, each on a digit array filled for the pass
- * (one sequential pass, and the scatter reads 4 bytes per edge instead of
- * reaching into the attribute arrays). A pass where every edge has the
- * same digit is skipped.
+ * Edge orders are stable LSD radix sorts of (key, edge id) pairs, 8 bits a
+ * pass: one sequential pass counts every digit of every key, then each
+ * pass scatters the pairs into 256 buckets, few enough write streams to
+ * stay in cache (one bucket per vertex, 1.25M of them, took 0.7 to 0.9 s
+ * for 7M edges at 10M transfers). A digit all keys share is skipped.
  */
 typedef struct {
-	size_t n;
-	igraph_integer_t *order; /* the permutation so far, identity at start */
-	igraph_integer_t *tmp;
-	uint32_t *digit;         /* digit of each edge id for the current pass */
-	size_t *next;            /* bucket cursors */
-	size_t buckets;          /* capacity of next */
-} radix;
+	uint64_t key;
+	igraph_integer_t id;
+} keyed;
 
-static int radix_init(radix *r, size_t n, size_t buckets)
+/* Sort (*v)[0 .. n) stably by key, *tmp as room; the sorted pairs end in *v. */
+static void radix_keyed(keyed **v, keyed **tmp, size_t n)
 {
-	r->n = n;
-	r->buckets = buckets;
-	r->order = malloc((n ? n : 1) * sizeof(*r->order));
-	r->tmp = malloc((n ? n : 1) * sizeof(*r->tmp));
-	r->digit = malloc((n ? n : 1) * sizeof(*r->digit));
-	r->next = malloc((buckets ? buckets : 1) * sizeof(*r->next));
-	if (!r->order || !r->tmp || !r->digit || !r->next)
-		return iffa_error_set(IFFA_ENOMEM, "out of memory for ordering %zu edges", n);
-	for (size_t i = 0; i < n; i++)
-		r->order[i] = (igraph_integer_t)i;
-	return 0;
-}
-
-static void radix_dispose(radix *r)
-{
-	free(r->order);
-	free(r->tmp);
-	free(r->digit);
-	free(r->next);
-}
-
-/* Reorder r->order stably by r->digit (values below `buckets`). */
-static void radix_pass(radix *r, size_t buckets)
-{
-	size_t n = r->n, sum = 0;
-	igraph_integer_t *swap;
+	size_t count[8][256];
+	keyed *swap;
 
 	if (n < 2)
 		return;
-	memset(r->next, 0, buckets * sizeof(*r->next));
-	for (size_t e = 0; e < n; e++)
-		r->next[r->digit[e]]++;
-	if (r->next[r->digit[0]] == n)
-		return;
-	for (size_t b = 0; b < buckets; b++) {
-		size_t c = r->next[b];
-		r->next[b] = sum;
-		sum += c;
+	memset(count, 0, sizeof(count));
+	for (size_t i = 0; i < n; i++) {
+		uint64_t k = (*v)[i].key;
+		for (unsigned d = 0; d < 8; d++)
+			count[d][(k >> (8 * d)) & 255]++;
 	}
-	for (size_t i = 0; i < n; i++)
-		r->tmp[r->next[r->digit[r->order[i]]]++] = r->order[i];
-	swap = r->order;
-	r->order = r->tmp;
-	r->tmp = swap;
+	for (unsigned d = 0; d < 8; d++) {
+		size_t sum = 0, *next = count[d];
+		if (next[((*v)[0].key >> (8 * d)) & 255] == n)
+			continue;
+		for (unsigned b = 0; b < 256; b++) {
+			size_t c = next[b];
+			next[b] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++) {
+			keyed x = (*v)[i];
+			(*tmp)[next[(x.key >> (8 * d)) & 255]++] = x;
+		}
+		swap = *v;
+		*v = *tmp;
+		*tmp = swap;
+	}
 }
 
 /*
- * Edge ids ordered by first time, ties by id: 16 bits a pass on the time
- * with its sign bit flipped, so that unsigned order is signed order (the
- * high digits of times within a few years are all equal and skipped).
- * Time complexity: O(|E|) per pass, at most four passes.
+ * Sort the pairs in `v` (n of them, `tmp` as room, both freed here) and
+ * return the ids in that order in *out, a buffer of its own.
+ */
+static int keyed_order(igraph_integer_t **out, keyed *v, keyed *tmp, size_t n)
+{
+	igraph_integer_t *order;
+
+	radix_keyed(&v, &tmp, n);
+	free(tmp);
+	order = malloc((n ? n : 1) * sizeof(*order));
+	if (order)
+		for (size_t i = 0; i < n; i++)
+			order[i] = v[i].id;
+	free(v);
+	*out = order;
+	return order ? 0 : iffa_error_set(IFFA_ENOMEM, "out of memory for ordering %zu edges", n);
+}
+
+/*
+ * Edge ids ordered by first time, ties by id: the time with its sign bit
+ * flipped is the key, so that unsigned order is signed order (the high
+ * digits of times within a few years are all equal and skipped).
+ * Time complexity: O(|E|) per pass, at most eight passes.
  */
 static int sort_by_time(iffa_flowgraph *g)
 {
-	radix r;
-	int error;
+	size_t n = (size_t)g->ne;
+	keyed *v = malloc((n ? n : 1) * sizeof(*v)), *tmp = malloc((n ? n : 1) * sizeof(*tmp));
 
-	if ((error = radix_init(&r, (size_t)g->ne, 65536)) == 0) {
-		for (unsigned shift = 0; shift < 64; shift += 16) {
-			for (size_t e = 0; e < r.n; e++)
-				r.digit[e] = (uint32_t)((((uint64_t)g->efirst[e] ^ (UINT64_C(1) << 63)) >>
-							 shift) & 0xffff);
-			radix_pass(&r, 65536);
-		}
-		g->by_time = r.order;
-		r.order = NULL;
+	if (!v || !tmp) {
+		free(v);
+		free(tmp);
+		return iffa_error_set(IFFA_ENOMEM, "out of memory for ordering %zu edges", n);
 	}
-	radix_dispose(&r);
-	return error;
+	for (size_t e = 0; e < n; e++) {
+		v[e].key = (uint64_t)g->efirst[e] ^ (UINT64_C(1) << 63);
+		v[e].id = (igraph_integer_t)e;
+	}
+	return keyed_order(&g->by_time, v, tmp, n);
 }
 
 /*
  * The permutation that orders edges by (source, target, channel, kind),
- * ties in their current order. Time complexity: O(|V| + |E|).
+ * ties in their current order: a counting pass by channel and kind puts
+ * the pairs in that order, then they are sorted by (source, target).
+ * Time complexity: O(|E|).
  */
 static int flow_order(igraph_integer_t **out, const iffa_flowgraph *g)
 {
 	size_t n = (size_t)g->ne, nv = (size_t)g->nv;
-	radix r;
-	int error;
+	size_t next[IFFA_CHANNEL_COUNT * IFFA_KIND_COUNT + 1];
+	keyed *v, *tmp;
 
 	*out = NULL;
 	if (nv > UINT32_MAX)
 		return iffa_error_set(IFFA_EINVAL, "%zu vertices are too many to order edges by", nv);
-	if ((error = radix_init(&r, n, nv > 64 ? nv : 64)) == 0) {
-		for (size_t e = 0; e < n; e++)
-			r.digit[e] = (uint32_t)(g->echannel[e] * IFFA_KIND_COUNT + g->ekind[e]);
-		radix_pass(&r, IFFA_CHANNEL_COUNT * IFFA_KIND_COUNT);
-		for (size_t e = 0; e < n; e++)
-			r.digit[e] = (uint32_t)g->ends[2 * e + 1];
-		radix_pass(&r, nv);
-		for (size_t e = 0; e < n; e++)
-			r.digit[e] = (uint32_t)g->ends[2 * e];
-		radix_pass(&r, nv);
-		*out = r.order;
-		r.order = NULL;
+	v = malloc((n ? n : 1) * sizeof(*v));
+	tmp = malloc((n ? n : 1) * sizeof(*tmp));
+	if (!v || !tmp) {
+		free(v);
+		free(tmp);
+		return iffa_error_set(IFFA_ENOMEM, "out of memory for ordering %zu edges", n);
 	}
-	radix_dispose(&r);
-	return error;
+	memset(next, 0, sizeof(next));
+	for (size_t e = 0; e < n; e++)
+		next[g->echannel[e] * IFFA_KIND_COUNT + g->ekind[e] + 1]++;
+	for (size_t b = 1; b < sizeof(next) / sizeof(next[0]); b++)
+		next[b] += next[b - 1];
+	for (size_t e = 0; e < n; e++) {
+		keyed *x = &v[next[g->echannel[e] * IFFA_KIND_COUNT + g->ekind[e]]++];
+		x->key = (uint64_t)g->ends[2 * e] << 32 | (uint64_t)g->ends[2 * e + 1];
+		x->id = (igraph_integer_t)e;
+	}
+	return keyed_order(out, v, tmp, n);
 }
 
 /*
@@ -470,6 +473,10 @@ static int gather(void *p, size_t size, size_t old_bytes, const igraph_integer_t
 		for (size_t i = 0; i < n; i++)
 			neu[i] = old[order[i]];
 		break;
+	case 4:
+		for (size_t i = 0; i < n; i++)
+			memcpy(neu + 4 * i, old + 4 * (size_t)order[i], 4);
+		break;
 	case 8:
 		for (size_t i = 0; i < n; i++)
 			memcpy(neu + 8 * i, old + 8 * (size_t)order[i], 8);
@@ -503,7 +510,9 @@ static size_t merge_runs(iffa_flowgraph *g)
 		if (g->ends[2 * i] == g->ends[2 * j] && g->ends[2 * i + 1] == g->ends[2 * j + 1] &&
 		    g->echannel[i] == g->echannel[j] && g->ekind[i] == g->ekind[j]) {
 			g->eamount[j] += g->eamount[i];
-			g->eflows[j] += g->eflows[i];
+			g->eflows[j] = g->eflows[j] > UINT32_MAX - g->eflows[i]
+					       ? UINT32_MAX
+					       : g->eflows[j] + g->eflows[i];
 			if (g->efirst[i] < g->efirst[j])
 				g->efirst[j] = g->efirst[i];
 			if (g->elast[i] > g->elast[j])
@@ -525,49 +534,91 @@ static size_t merge_runs(iffa_flowgraph *g)
 	return n ? j + 1 : 0;
 }
 
+/* One array of the edges to gather: where it is and its element size. */
+typedef struct {
+	void *p;   /* address of the array pointer */
+	size_t size;
+} edge_array;
+
+/*
+ * Gathers of a group of edge arrays, one after the other into the buffer
+ * the previous one left: on a thread of its own for one group while the
+ * caller does the other.
+ */
+typedef struct {
+	const edge_array *arrays;
+	size_t narrays, n, cap;
+	const igraph_integer_t *order;
+	spare_buffer spare;
+	int error;
+	char message[256];
+} gather_job;
+
+static void *gather_main(void *arg)
+{
+	gather_job *j = arg;
+
+	for (size_t k = 0; k < j->narrays && j->error == 0; k++)
+		j->error = gather(j->arrays[k].p, j->arrays[k].size, j->cap * j->arrays[k].size,
+				  j->order, j->n, &j->spare);
+	if (j->error < 0)
+		snprintf(j->message, sizeof(j->message), "%s", iffa_error_last());
+	return NULL;
+}
+
 /*
  * Put the edges in (source, target, channel, kind) order, ties in their
- * current order, and merge equal keys when aggregating. Each array is
- * gathered into the buffer the previous one left, so the peak is the
- * arrays plus one and only one buffer is new; merging then runs in place
- * and the arrays are trimmed to the edges left.
+ * current order, and merge equal keys when aggregating. The arrays are
+ * gathered in two groups of about the same bytes per edge, one on a
+ * thread beside (10M transfers: the last compaction's gathers 0.6 ->
+ * 0.35 s); in each group an array is gathered into the buffer the
+ * previous one left, so only one buffer per group is new. Merging then
+ * runs in place and the arrays are trimmed to the edges left.
  */
 static int rebuild(iffa_flowgraph *g)
 {
 	size_t n = (size_t)g->ne, cap = (size_t)g->necap;
 	igraph_integer_t *order = NULL;
-	spare_buffer spare = {NULL, 0};
-	int error;
+	/* 28 and 26 bytes an edge */
+	const edge_array first[] = {{&g->ends, 2 * sizeof(*g->ends)},
+				    {&g->eamount, sizeof(*g->eamount)},
+				    {&g->eflows, sizeof(*g->eflows)}};
+	const edge_array second[] = {{&g->efirst, sizeof(*g->efirst)},
+				     {&g->elast, sizeof(*g->elast)},
+				     {&g->erecord, sizeof(*g->erecord)},
+				     {&g->echannel, sizeof(*g->echannel)},
+				     {&g->ekind, sizeof(*g->ekind)}};
+	gather_job a = {first, sizeof(first) / sizeof(first[0]), n, cap, NULL, {NULL, 0}, 0, ""};
+	gather_job b = {second, sizeof(second) / sizeof(second[0]), n, cap, NULL, {NULL, 0}, 0, ""};
+	pthread_t thread;
+	int error, beside;
 
 	/* Every array holds exactly necap elements here (resize_edges). */
-	if ((error = flow_order(&order, g)) < 0 ||
-	    (error = gather(&g->ends, 2 * sizeof(*g->ends), 2 * cap * sizeof(*g->ends), order, n,
-			    &spare)) < 0 ||
-	    (error = gather(&g->eamount, sizeof(*g->eamount), cap * sizeof(*g->eamount), order, n,
-			    &spare)) < 0 ||
-	    (error = gather(&g->eflows, sizeof(*g->eflows), cap * sizeof(*g->eflows), order, n,
-			    &spare)) < 0 ||
-	    (error = gather(&g->efirst, sizeof(*g->efirst), cap * sizeof(*g->efirst), order, n,
-			    &spare)) < 0 ||
-	    (error = gather(&g->elast, sizeof(*g->elast), cap * sizeof(*g->elast), order, n,
-			    &spare)) < 0 ||
-	    (error = gather(&g->erecord, sizeof(*g->erecord), cap * sizeof(*g->erecord), order, n,
-			    &spare)) < 0 ||
-	    (error = gather(&g->echannel, sizeof(*g->echannel), cap * sizeof(*g->echannel), order,
-			    n, &spare)) < 0 ||
-	    (error = gather(&g->ekind, sizeof(*g->ekind), cap * sizeof(*g->ekind), order, n,
-			    &spare)) < 0)
-		goto done;
+	if ((error = flow_order(&order, g)) < 0)
+		return error;
+	a.order = b.order = order;
+	/* Small graphs are not worth a thread. */
+	beside = n >= 65536 && pthread_create(&thread, NULL, gather_main, &b) == 0;
+	gather_main(&a);
+	if (beside)
+		pthread_join(thread, NULL);
+	else
+		gather_main(&b);
+	free(a.spare.p);
+	free(b.spare.p);
+	free(order);
+	/* On failure each array is whole, either order: the graph is only freed. */
+	if (a.error < 0)
+		return iffa_error_set(a.error, "%s", a.message);
+	if (b.error < 0)
+		return iffa_error_set(b.error, "%s", b.message);
 	if (g->aggregated)
 		g->ne = (igraph_integer_t)merge_runs(g);
 	/* Arrays now sit in buffers of other sizes: trim each to the edges. */
 	if ((error = resize_edges(g, g->ne)) < 0)
-		goto done;
+		return error;
 	g->compacted = g->ne;
-done:
-	free(spare.p);
-	free(order);
-	return error;
+	return 0;
 }
 
 /*

@@ -38,7 +38,8 @@ struct iffa_flowgraph {
 	igraph_integer_t ne, necap;
 	igraph_integer_t *ends;    /* builder only: source, target of each edge */
 	double *eamount;           /* XOF */
-	int64_t *eflows;           /* flows merged into the edge */
+	uint32_t *eflows;          /* flows merged into the edge (at most 2^32 - 1: a
+				      count that would pass it stays there) */
 	int64_t *efirst, *elast;   /* UTC µs */
 	int64_t *erecord;          /* source row id; -1 when several */
 	uint8_t *echannel;         /* iffa_channel */
