@@ -122,3 +122,99 @@ Test(passes_walk, window_sums_match_edge_by_edge_sums)
 	free(known);
 	iffa_flowgraph_free(g);
 }
+
+/* Edge e's time keys in a mode: first and last times, negated and swapped backwards. */
+static void keys_of(const iffa_flowgraph *g, iffa_walk_mode mode, igraph_integer_t e, int64_t *lo)
+{
+	*lo = mode == IFFA_WALK_BACKWARD ? -iffa_flowgraph_edge_last(g, e)
+					 : iffa_flowgraph_edge_first(g, e);
+}
+
+static const iffa_flowgraph *cmp_graph;
+static iffa_walk_mode cmp_mode;
+
+static int by_key_then_edge(const void *a, const void *b)
+{
+	igraph_integer_t x = *(const igraph_integer_t *)a, y = *(const igraph_integer_t *)b;
+	int64_t kx, ky;
+
+	keys_of(cmp_graph, cmp_mode, x, &kx);
+	keys_of(cmp_graph, cmp_mode, y, &ky);
+	if (kx != ky)
+		return kx < ky ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Every holder's out and in lists, in every mode, are its usable edges in
+ * time order (reverse time order backwards, where merged edges' last times
+ * put some out of order: such a list is sorted by key, then edge), as
+ * built edge by edge here from the time index.
+ */
+Test(passes_walk, flow_lists_hold_each_holders_edges_in_time_order)
+{
+	iffa_flowgraph *g = build_new(NV, IFFA_ACCOUNT_BANK, 0);
+	const iffa_walk_mode modes[] = {IFFA_WALK_FORWARD, IFFA_WALK_BACKWARD, IFFA_WALK_GOLD};
+	igraph_integer_t *want;
+	size_t ne;
+
+	srand(5);
+	/* merged edges with spans, ties in first times, some gold */
+	for (int i = 0; i < 4000; i++) {
+		int from = rand() % NV, to = rand() % 12;
+		double day = (rand() % 300) / 10.0;
+		if (i % 7 == 0)
+			cr_assert_eq(iffa_flowgraph__add_flow(g, from, to, 1 + rand() % 900, at_day(day),
+							      IFFA_CHANNEL_NONE, IFFA_KIND_GOLD, 50000 + i),
+				     0);
+		else
+			build_flow(g, from, to, 1 + rand() % 5000, day, (iffa_channel)(rand() % 2));
+	}
+	build_finish(g);
+	ne = (size_t)iffa_flowgraph_edge_count(g);
+	want = malloc(ne * sizeof(*want));
+	for (int m = 0; m < 3; m++) {
+		iffa_walk *w;
+		int sorted_some = 0;
+
+		cr_assert_eq(iffa_walk__new(&w, g, modes[m], m == 0), 0, "%s", iffa_error_last());
+		for (igraph_integer_t h = 0; h < iffa_walk__holder_count(w); h++) {
+			for (int out = 0; out < 2; out++) {
+				const igraph_integer_t *bt = iffa_flowgraph_edges_by_time(g);
+				size_t n = 0, p0, p1;
+				int in_order = 1;
+
+				for (size_t i = 0; i < ne; i++) {
+					igraph_integer_t e = bt[modes[m] == IFFA_WALK_BACKWARD ? ne - 1 - i : i];
+					igraph_integer_t v = out ? iffa_walk__from_vertex(w, e)
+								 : iffa_walk__to_vertex(w, e);
+					if (iffa_walk__edge_usable(w, e) && iffa_walk__holder(w, v) == h)
+						want[n++] = e;
+				}
+				for (size_t k = 1; k < n; k++) {
+					int64_t a, b;
+					keys_of(g, modes[m], want[k - 1], &a);
+					keys_of(g, modes[m], want[k], &b);
+					in_order &= a <= b;
+				}
+				if (!in_order) {
+					cmp_graph = g;
+					cmp_mode = modes[m];
+					qsort(want, n, sizeof(*want), by_key_then_edge);
+					sorted_some = 1;
+				}
+				iffa_walk__range(w, out, h, INT64_MIN / 2, INT64_MAX / 2, &p0, &p1);
+				cr_assert_eq(p1 - p0, n, "mode %d holder %lld out %d", m, (long long)h, out);
+				for (size_t k = 0; k < n; k++)
+					cr_assert_eq(iffa_walk__at(w, out, p0 + k), want[k],
+						     "mode %d holder %lld out %d position %zu", m,
+						     (long long)h, out, k);
+			}
+		}
+		if (modes[m] == IFFA_WALK_BACKWARD)
+			cr_assert(sorted_some, "the case of lists sorted again is there");
+		iffa_walk__free(w);
+	}
+	free(want);
+	iffa_flowgraph_free(g);
+}
