@@ -116,24 +116,30 @@ igraph_integer_t iffa_routes__largest(const iffa_routes *r, const iffa_route_hop
 	return best;
 }
 
-static void add_country(iffa_route *r, const char *c)
+/* A route's countries in order, repeats and unknowns dropped. */
+typedef struct {
+	char c[IFFA_ROUTE_MAX_COUNTRIES][3];
+	uint32_t n;
+} corridor;
+
+static void add_country(corridor *k, const char *c)
 {
-	if (!c[0] || r->ncountries == IFFA_ROUTE_MAX_COUNTRIES)
+	if (!c[0] || k->n == IFFA_ROUTE_MAX_COUNTRIES)
 		return;
-	if (r->ncountries && strcmp(r->countries[r->ncountries - 1], c) == 0)
+	if (k->n && strcmp(k->c[k->n - 1], c) == 0)
 		return;
-	memcpy(r->countries[r->ncountries++], c, 3);
+	memcpy(k->c[k->n++], c, 3);
 }
 
 /* Countries of a route: each hop's largest flow, its paying end then its receiving end. */
-static void route_countries(iffa_route *r, const iffa_routes *rs, const iffa_walk *w,
-			    const iffa_flowgraph *g)
+static void route_countries(corridor *k, const iffa_route *r, const iffa_routes *rs,
+			    const iffa_walk *w, const iffa_flowgraph *g)
 {
-	r->ncountries = 0;
-	for (uint32_t k = 0; k < r->nhops; k++) {
-		igraph_integer_t e = iffa_routes__largest(rs, &rs->hops[r->hop0 + k], g);
-		add_country(r, g->vcountry[iffa_walk__from_vertex(w, e)]);
-		add_country(r, g->vcountry[iffa_walk__to_vertex(w, e)]);
+	k->n = 0;
+	for (uint32_t i = 0; i < r->nhops; i++) {
+		igraph_integer_t e = iffa_routes__largest(rs, &rs->hops[r->hop0 + i], g);
+		add_country(k, g->vcountry[iffa_walk__from_vertex(w, e)]);
+		add_country(k, g->vcountry[iffa_walk__to_vertex(w, e)]);
 	}
 }
 
@@ -249,7 +255,11 @@ int iffa_routes__merge(iffa_routes *out, const iffa_walk *w, const iffa_walk_pat
 			break;
 		out->nhops += nh;
 		r->amount = sum < least ? sum : least;
-		route_countries(r, out, w, g);
+		{
+			corridor k;
+			route_countries(&k, r, out, w, g);
+			r->ncountries = k.n;
+		}
 		out->n++;
 	}
 	if (!error)
@@ -520,14 +530,13 @@ static int route_members(idvec *out, const iffa_routes *rs, const iffa_route *r,
 	return error;
 }
 
-static void corridor_text(char *out, size_t size, const iffa_route *r)
+static void corridor_text(char *out, size_t size, const corridor *k)
 {
 	size_t len = 0;
 
 	out[0] = '\0';
-	for (uint32_t i = 0; i < r->ncountries && len + 8 < size; i++)
-		len += (size_t)snprintf(out + len, size - len, "%s%s", i ? "\u2192" : "",
-					r->countries[i]);
+	for (uint32_t i = 0; i < k->n && len + 8 < size; i++)
+		len += (size_t)snprintf(out + len, size - len, "%s%s", i ? "\u2192" : "", k->c[i]);
 }
 
 static void span_text(char *out, size_t size, int64_t us)
@@ -576,8 +585,9 @@ static int report_route(iffa_findings *out, idvec *ev, idvec *mem, const iffa_ro
 			const iffa_route *r, const iffa_walk_source *src, const iffa_walk *w,
 			const iffa_flowgraph *g, const iffa_paths_params *p)
 {
-	char amount[32], corridor[IFFA_ROUTE_MAX_COUNTRIES * 5 + 1], span[32], from[160];
+	char amount[32], text[IFFA_ROUTE_MAX_COUNTRIES * 5 + 1], span[32], from[160];
 	const iffa_route_hop *h0 = &rs->hops[r->hop0], *hn = h0 + r->nhops - 1;
+	corridor k;
 	int gold = iffa_walk__mode(w) == IFFA_WALK_GOLD;
 	int error = 0;
 
@@ -586,15 +596,16 @@ static int report_route(iffa_findings *out, idvec *ev, idvec *mem, const iffa_ro
 		error = push_id(ev, rs->edges[i]);
 	if (error || (error = route_members(mem, rs, r, w, p)) < 0)
 		return error;
+	route_countries(&k, r, rs, w, g);
 	iffa_paths__format_xof(amount, sizeof(amount), r->amount);
-	corridor_text(corridor, sizeof(corridor), r);
+	corridor_text(text, sizeof(text), &k);
 	span_text(span, sizeof(span), hn->hi - h0->lo);
 	sources_text(from, sizeof(from), rs, r, src, g, w);
 	return iffa_findings_add(out, "paths", "cross_border_path", IFFA_SUBJECT_PATH, -1,
 				 r->amount / 1e6, ev->v, ev->n, mem->v, mem->n,
 				 "%s XOF %s%s crossed %s in %u hop%s %s; %zu member%s hold at least "
 				 "%.0f%% of what they received",
-				 amount, gold ? "worth of gold " : "", from, corridor, r->nhops,
+				 amount, gold ? "worth of gold " : "", from, text, r->nhops,
 				 r->nhops == 1 ? "" : "s", span, mem->n, mem->n == 1 ? "" : "s",
 				 100 * p->member_share);
 }
@@ -605,6 +616,7 @@ typedef struct {
 	const iffa_route *r;
 	const iffa_walk *w;
 	const iffa_walk_source *src;
+	corridor k;
 } reported;
 
 static int corridor_cmp(const reported *x, const reported *y)
@@ -613,10 +625,10 @@ static int corridor_cmp(const reported *x, const reported *y)
 
 	if (gx != gy)
 		return gx - gy;
-	if (x->r->ncountries != y->r->ncountries)
-		return x->r->ncountries < y->r->ncountries ? -1 : 1;
-	for (uint32_t i = 0; i < x->r->ncountries; i++) {
-		int c = strcmp(x->r->countries[i], y->r->countries[i]);
+	if (x->k.n != y->k.n)
+		return x->k.n < y->k.n ? -1 : 1;
+	for (uint32_t i = 0; i < x->k.n; i++) {
+		int c = strcmp(x->k.c[i], y->k.c[i]);
 		if (c)
 			return c;
 	}
@@ -644,7 +656,7 @@ static int report_corridors(iffa_findings *out, reported *all, size_t n, const i
 
 	iffa_sort__(all, n, sizeof(*all), by_corridor);
 	for (size_t i = 0, j; i < n && !error; i = j) {
-		char total_text[32], top_text[32], corridor[IFFA_ROUTE_MAX_COUNTRIES * 5 + 1];
+		char total_text[32], top_text[32], text[IFFA_ROUTE_MAX_COUNTRIES * 5 + 1];
 		static const char *const one[SRC_KINDS] = {"ransom", "levy", "gold lot",
 							    "designated payer"};
 		static const char *const many[SRC_KINDS] = {"ransoms", "levies", "gold lots",
@@ -692,11 +704,11 @@ static int report_corridors(iffa_findings *out, reported *all, size_t n, const i
 			break;
 		iffa_paths__format_xof(total_text, sizeof(total_text), total);
 		iffa_paths__format_xof(top_text, sizeof(top_text), all[i].r->amount);
-		corridor_text(corridor, sizeof(corridor), all[i].r);
+		corridor_text(text, sizeof(text), &all[i].k);
 		error = iffa_findings_add(out, "paths", "corridor", IFFA_SUBJECT_CLUSTER, -1,
 					  total / 1e6, ev.v, ev.n, mem.v, mem.n,
 					  "%s %s: %s XOF along %zu path%s from %s; the largest %s XOF",
-					  gold ? "gold" : "money", corridor, total_text, j - i,
+					  gold ? "gold" : "money", text, total_text, j - i,
 					  j - i == 1 ? "" : "s", kinds, top_text);
 	}
 	(void)g;
@@ -964,7 +976,8 @@ static int report_relays(iffa_findings *out, const iffa_flowgraph *g, const iffa
 	for (size_t i = 0; i < rs.n && !error; i++) {
 		iffa_route r = *order[i];
 		const iffa_route_hop *h0 = &rs.hops[r.hop0], *hn;
-		char amount[32], first[32], corridor[IFFA_ROUTE_MAX_COUNTRIES * 5 + 1], span[32];
+		char amount[32], first[32], text[IFFA_ROUTE_MAX_COUNTRIES * 5 + 1], span[32];
+		corridor ck;
 		int seen = 1;
 
 		/* the chain up to its first hop that is not a burst of transfers */
@@ -976,8 +989,8 @@ static int report_relays(iffa_findings *out, const iffa_flowgraph *g, const iffa
 		if (r.nhops < (uint32_t)p->relay_min_hops)
 			continue;
 		hn = h0 + r.nhops - 1;
-		route_countries(&r, &rs, w, g);
-		if (r.ncountries < (uint32_t)p->relay_min_borders + 1)
+		route_countries(&ck, &r, &rs, w, g);
+		if (ck.n < (uint32_t)p->relay_min_borders + 1)
 			continue;
 		for (size_t q = h0->e0; q < h0->e1; q++)
 			seen &= used[rs.edges[q]];
@@ -1002,14 +1015,14 @@ static int report_relays(iffa_findings *out, const iffa_flowgraph *g, const iffa
 			break;
 		iffa_paths__format_xof(amount, sizeof(amount), r.amount);
 		iffa_paths__format_xof(first, sizeof(first), h0->moved);
-		corridor_text(corridor, sizeof(corridor), &r);
+		corridor_text(text, sizeof(text), &ck);
 		span_text(span, sizeof(span), hn->hi - h0->lo);
 		error = iffa_findings_add(out, "paths", "relay_chain", IFFA_SUBJECT_PATH, -1,
 					  r.amount / 1e6, ev.v, ev.n, mem.v, mem.n,
 					  "%s XOF of %s relayed on through %u hops %s across %s "
 					  "(%u border%s), each holder passing it on within %.0f h",
-					  amount, first, r.nhops, span, corridor,
-					  r.ncountries - 1, r.ncountries == 2 ? "" : "s",
+					  amount, first, r.nhops, span, text,
+					  ck.n - 1, ck.n == 2 ? "" : "s",
 					  (double)p->relay_dwell / 3.6e9);
 	}
 done:
@@ -1064,6 +1077,7 @@ int iffa_paths__pass(iffa_findings *out, const iffa_flowgraph *g, const iffa_pat
 			all[nall].r = r;
 			all[nall].w = x->w;
 			all[nall].src = x->src;
+			route_countries(&all[nall].k, r, &routes[m], x->w, g);
 			nall++;
 		}
 	}

@@ -83,8 +83,9 @@ typedef struct {
 	size_t hop0;              /* iffa_routes.hops[hop0 .. hop0 + nhops) */
 	size_t src0, nsrc;        /* distinct sources (indices given to the walk):
 				     iffa_routes.srcs[src0 .. src0 + nsrc) */
-	char countries[IFFA_ROUTE_MAX_COUNTRIES][3]; /* in order, repeats and unknowns dropped */
-	uint32_t ncountries;
+	uint32_t ncountries;      /* of its corridor (paths.c, route_countries), worked out
+				     again where the countries themselves are needed: 192
+				     bytes a route held 34 MB for the 10M relay search */
 } iffa_route;
 
 typedef struct {
