@@ -367,8 +367,14 @@ int iffa_analyse__store(iffa_db *db, int64_t run, const iffa_findings *f, const 
 	snprintf(runtext, sizeof(runtext), "%lld", (long long)run);
 	snprintf(ntext, sizeof(ntext), "%zu", n);
 	if ((error = iffa_db__query(&ids, db, "numbering the findings",
-				    "SELECT nextval(pg_get_serial_sequence('finding', 'id'))"
-				    " FROM generate_series(1, $1::bigint) AS s(i) ORDER BY s.i",
+				    /* the sequence looked up once (a materialised CTE:
+				       a subquery is pulled up into the rows), where
+				       pg_get_serial_sequence per row took 0.5 s of 0.56
+				       for 144k ids */
+				    "WITH q AS MATERIALIZED (SELECT pg_get_serial_sequence("
+				    "'finding', 'id')::regclass AS seq)"
+				    " SELECT nextval(q.seq) FROM q"
+				    " CROSS JOIN generate_series(1, $1::bigint) AS s(i) ORDER BY s.i",
 				    1, params)) < 0)
 		goto done;
 	if ((size_t)PQntuples(ids) != n) {
