@@ -435,7 +435,7 @@ static int stored(const iffa_exposure_result *r)
  * the rows on the run's connection in the run's transaction. igraph is
  * only called on the caller's thread (iffa_exposure_new, when the pass
  * left no scores): the threads read the scores and the graph's arrays
- * (IGRAPH_FROM/TO and the incidence lists' vectors are plain reads).
+ * (IGRAPH_FROM/TO and igraph's incidence index are plain reads).
  */
 struct iffa_analyse__exposure_store {
 	iffa_exposure *x;   /* computed here when the pass left none */

@@ -165,13 +165,6 @@ static int row_counts(char **out, const iffa_flowgraph *g, const double *seconds
 }
 
 /*
- * The audit row of a run, from its analysis_run row: command `analyse`,
- * the run's parameters, the number of findings and, as output_sha256, the
- * SHA-256 of the findings as stored (docs/SECURITY.md gives the recipe;
- * none for a failed run). $1 run id, $2 OS user, $3 detail (JSON) merged with the
- * run's status and row counts.
- */
-/*
  * The digest of a run's findings as stored, for the audit row: one line
  * per finding in id order. Computed once the findings are written, while
  * the exposure rows may still be going in on the other connection.
@@ -182,7 +175,14 @@ static const char digest_sql[] =
 	"f.reason, f.evidence), E'\\n' ORDER BY f.id), ''), 'UTF8')), 'hex') "
 	"FROM finding f WHERE f.run_id = $1::bigint";
 
-/* $4: the findings' digest (digest_sql) of a completed run, NULL otherwise. */
+/*
+ * The audit row of a run, from its analysis_run row: command `analyse`,
+ * the run's parameters, the number of findings and, as output_sha256, the
+ * SHA-256 of the findings as stored (docs/SECURITY.md gives the recipe;
+ * none for a failed run). $1 run id, $2 OS user, $3 detail (JSON) merged with the
+ * run's status and row counts.
+ * $4 the findings' digest (digest_sql) of a completed run, NULL otherwise.
+ */
 static const char audit_sql[] =
 	"INSERT INTO audit_log (os_user, command, params, rows_affected, output_sha256, detail) "
 	"SELECT $2, 'analyse', jsonb_build_object('run', r.id, 'level', r.level, "
@@ -192,18 +192,6 @@ static const char audit_sql[] =
 	"$3::jsonb || jsonb_build_object('status', r.status, 'code_version', r.code_version, "
 	"'row_counts', r.row_counts) FROM analysis_run r WHERE r.id = $1::bigint";
 
-/*
- * The findings, and when the exposure pass ran, its per-vertex values for
- * screening, with the values the pass used: with analyse.parallel_store
- * the exposure rows go on a second connection, on a thread of their own
- * and in a transaction of their own, while this connection writes the
- * findings (src/analyse/exposure.c); that transaction commits last here,
- * once every other row is written, and the caller commits the run's right
- * after. `extra` receives what row_counts adds:
- * {"exposure": {"rows": n, "max_account_id": id}}, the highest account id
- * the graph could hold (so that a screening tells an account loaded after
- * the run from one without exposure), or {} when the pass did not run.
- */
 /* The stored findings' digest (digest_sql): 64 hex digits and NUL in `out`. */
 static int findings_digest(char out[65], iffa_db *db, int64_t run)
 {
@@ -220,6 +208,18 @@ static int findings_digest(char out[65], iffa_db *db, int64_t run)
 	return 0;
 }
 
+/*
+ * The findings, and when the exposure pass ran, its per-vertex values for
+ * screening, with the values the pass used: with analyse.parallel_store
+ * the exposure rows go on a second connection, on a thread of their own
+ * and in a transaction of their own, while this connection writes the
+ * findings (src/analyse/exposure.c); that transaction commits last here,
+ * once every other row is written, and the caller commits the run's right
+ * after. `extra` receives what row_counts adds:
+ * {"exposure": {"rows": n, "max_account_id": id}}, the highest account id
+ * the graph could hold (so that a screening tells an account loaded after
+ * the run from one without exposure), or {} when the pass did not run.
+ */
 static int store_all(char *extra, size_t size, char digest[65], iffa_db *db, int64_t run,
 		     const iffa_analysis *a, const iffa_flowgraph *g, const iffa_findings *f,
 		     const iffa_exposure *scores)

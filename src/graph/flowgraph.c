@@ -570,8 +570,8 @@ static void *gather_main(void *arg)
  * Put the edges in (source, target, channel, kind) order, ties in their
  * current order, and merge equal keys when aggregating. The arrays are
  * gathered in two groups of about the same bytes per edge, one on a
- * thread beside (10M transfers: the last compaction's gathers 0.6 ->
- * 0.35 s); in each group an array is gathered into the buffer the
+ * thread beside (10M transfers: the last rebuild's gathers 0.33 -> 0.19
+ * s; the radix order before them takes 0.42 s); in each group an array is gathered into the buffer the
  * previous one left, so only one buffer per group is new. Merging then
  * runs in place and the arrays are trimmed to the edges left.
  */

@@ -28,8 +28,8 @@
  * weights the XOF amounts (Page et al. 1999; Haveliwala 2002).
  *
  * Hops to the nearest source: breadth-first search from all of them at
- * once over both directions, O(|V| + |E|), by hand over incidence lists
- * made from igraph_incident() (igraph's BFS takes one root at a time).
+ * once over both directions, O(|V| + |E|), by hand over igraph's own
+ * incidence index (INC_FOR below; igraph's BFS takes one root at a time).
  */
 #include <math.h>
 #include <stdlib.h>

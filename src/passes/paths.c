@@ -581,13 +581,13 @@ static void sources_text(char *out, size_t size, const iffa_routes *rs, const if
 		snprintf(out, size, "of a %s from %s", one[s->kind], who);
 }
 
+/* The finding of one route, `k` its corridor (route_countries). */
 static int report_route(iffa_findings *out, idvec *ev, idvec *mem, const iffa_routes *rs,
-			const iffa_route *r, const iffa_walk_source *src, const iffa_walk *w,
-			const iffa_flowgraph *g, const iffa_paths_params *p)
+			const iffa_route *r, const corridor *k, const iffa_walk_source *src,
+			const iffa_walk *w, const iffa_flowgraph *g, const iffa_paths_params *p)
 {
 	char amount[32], text[IFFA_ROUTE_MAX_COUNTRIES * 5 + 1], span[32], from[160];
 	const iffa_route_hop *h0 = &rs->hops[r->hop0], *hn = h0 + r->nhops - 1;
-	corridor k;
 	int gold = iffa_walk__mode(w) == IFFA_WALK_GOLD;
 	int error = 0;
 
@@ -596,9 +596,8 @@ static int report_route(iffa_findings *out, idvec *ev, idvec *mem, const iffa_ro
 		error = push_id(ev, rs->edges[i]);
 	if (error || (error = route_members(mem, rs, r, w, p)) < 0)
 		return error;
-	route_countries(&k, r, rs, w, g);
 	iffa_paths__format_xof(amount, sizeof(amount), r->amount);
-	corridor_text(text, sizeof(text), &k);
+	corridor_text(text, sizeof(text), k);
 	span_text(span, sizeof(span), hn->hi - h0->lo);
 	sources_text(from, sizeof(from), rs, r, src, g, w);
 	return iffa_findings_add(out, "paths", "cross_border_path", IFFA_SUBJECT_PATH, -1,
@@ -1069,15 +1068,16 @@ int iffa_paths__pass(iffa_findings *out, const iffa_flowgraph *g, const iffa_pat
 			const iffa_route *r = &routes[m].routes[i];
 			if (r->ncountries < 2)
 				continue;
-			if ((error = report_route(out, &ev, &mem, &routes[m], r, x->src, x->w, g,
-						  p)) < 0 ||
-			    (error = iffa_grow((void **)&all, &capall, nall + 1, sizeof(*all))) < 0)
+			if ((error = iffa_grow((void **)&all, &capall, nall + 1, sizeof(*all))) < 0)
 				break;
 			all[nall].rs = &routes[m];
 			all[nall].r = r;
 			all[nall].w = x->w;
 			all[nall].src = x->src;
 			route_countries(&all[nall].k, r, &routes[m], x->w, g);
+			if ((error = report_route(out, &ev, &mem, &routes[m], r, &all[nall].k, x->src,
+						  x->w, g, p)) < 0)
+				break;
 			nall++;
 		}
 	}

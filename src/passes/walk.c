@@ -213,7 +213,9 @@ static inline double term(const iffa_flowgraph *g, const double *known, int reco
 
 /*
  * Running sums of term() over every holder's in-list, packed to the
- * holders with a non-zero term when that is smaller than one per entry.
+ * holders with a non-zero term when that is smaller than one per entry:
+ * a first pass marks those holders in `at`, which goes when the sums are
+ * kept for every entry.
  */
 static int sums_build(sums *s, const flowlist *f, size_t nh, const iffa_flowgraph *g,
 		      const double *known, int records)
@@ -221,16 +223,20 @@ static int sums_build(sums *s, const flowlist *f, size_t nh, const iffa_flowgrap
 	size_t n = f->off[nh], kept = 0, at = 0;
 
 	memset(s, 0, sizeof(*s));
-	for (size_t h = 0; h < nh; h++)
+	if (!(s->at = malloc((nh ? nh : 1) * sizeof(*s->at))))
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	for (size_t h = 0; h < nh; h++) {
+		s->at[h] = NO_SUMS;
 		for (size_t p = f->off[h]; p < f->off[h + 1]; p++)
 			if (term(g, known, records, f->eid[p]) != 0) {
+				s->at[h] = 0; /* some: its start is set below */
 				kept += f->off[h + 1] - f->off[h];
 				break;
 			}
-	if (kept * sizeof(double) + nh * sizeof(uint32_t) < n * sizeof(double)) {
-		if (!(s->at = malloc((nh ? nh : 1) * sizeof(*s->at))))
-			return iffa_error_set(IFFA_ENOMEM, "out of memory");
-	} else {
+	}
+	if (kept * sizeof(double) + nh * sizeof(uint32_t) >= n * sizeof(double)) {
+		free(s->at);
+		s->at = NULL;
 		kept = n;
 	}
 	if (!(s->v = malloc((kept ? kept : 1) * sizeof(*s->v)))) {
@@ -243,14 +249,9 @@ static int sums_build(sums *s, const flowlist *f, size_t nh, const iffa_flowgrap
 
 		if (!s->at) {
 			v = s->v + p0;
+		} else if (s->at[h] == NO_SUMS) {
+			continue;
 		} else {
-			size_t p = p0;
-			while (p < p1 && term(g, known, records, f->eid[p]) == 0)
-				p++;
-			if (p == p1) {
-				s->at[h] = NO_SUMS;
-				continue;
-			}
 			s->at[h] = (uint32_t)at;
 			v = s->v + at;
 			at += p1 - p0;
