@@ -228,9 +228,10 @@ int64_t iffa_flowgraph_edge_record(const iffa_flowgraph *g, igraph_integer_t e);
 
 /**
  * Edge ids ordered by first time (ties by edge id): iffa_flowgraph_edge_count()
- * entries, borrowed from `g`. Time-respecting walks start here.
+ * entries, borrowed from `g`, 4 bytes each (a flow graph holds fewer than
+ * 2^32 edges). Time-respecting walks start here.
  */
-const igraph_integer_t *iffa_flowgraph_edges_by_time(const iffa_flowgraph *g);
+const uint32_t *iffa_flowgraph_edges_by_time(const iffa_flowgraph *g);
 
 /* Summary. */
 

@@ -55,11 +55,20 @@ typedef struct {
 	iffa_db *db;
 	iffa_paths__memo *walks;
 	iffa_exposure **exposure; /* where the exposure pass leaves its scores; NULL */
+	void *prepared;           /* what the pass's own `prepare` left (iffa_pass_spec); NULL */
 } iffa_pass_env;
 
 /* Call a pass with its parameters (the adapter casts them back). */
 typedef int (*iffa_pass_fn)(iffa_findings *out, const iffa_flowgraph *g, const iffa_pass_env *env,
 			    const void *params);
+
+/*
+ * Work a pass does before any pass runs, on igraph's thread, leaving it
+ * in `*state` for the pass (env->prepared); `release` frees what the pass
+ * did not take.
+ */
+typedef int (*iffa_pass_prepare_fn)(void **state, const iffa_flowgraph *g, const void *params);
+typedef void (*iffa_pass_release_fn)(void *state);
 
 /* One row of the pass table. */
 typedef struct {
@@ -75,6 +84,14 @@ typedef struct {
 	int takes_walks;              /* takes the walks a pass before it leaves in the
 				         run's memo (iffa_paths__memo): while one is
 				         selected, the paths pass leaves them there */
+	iffa_pass_prepare_fn prepare; /* NULL, or its work before every pass: the
+				         exposure pass's PageRanks, whose transients are
+				         the largest of the run, done while nothing else
+				         large is held */
+	iffa_pass_release_fn release;
+	int waits;                    /* a `beside` pass that holds large indexes: on the
+				         thread beside it starts only once every `prepare`
+				         is done, so that their peaks do not add up */
 } iffa_pass_spec;
 
 /* The analysis's own parameters (pass "analyse", never run). */

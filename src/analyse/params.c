@@ -560,7 +560,7 @@ static int run_one(iffa_findings *out, const iffa_analysis *a, size_t i, const i
 	const iffa_pass_spec *ps = &iffa_analyse__passes[i];
 	_Alignas(max_align_t) unsigned char eff[512];
 	size_t before = iffa_findings_count(out);
-	double t0 = now_seconds();
+	double t0 = now_seconds(), took;
 	int error;
 
 	if (ps->size > sizeof(eff))
@@ -571,13 +571,40 @@ static int run_one(iffa_findings *out, const iffa_analysis *a, size_t i, const i
 		snprintf(msg, sizeof(msg), "%s", iffa_error_last());
 		return iffa_error_set(error, "pass %s: %s", ps->name, msg);
 	}
+	/* a pass's time counts what it prepared before every pass */
+	took = now_seconds() - t0 + (seconds ? seconds[i] : 0);
 	if (seconds)
-		seconds[i] = now_seconds() - t0;
+		seconds[i] = took;
 	if (counts)
 		counts[i] = iffa_findings_count(out) - before;
 	if (progress)
 		fprintf(progress, "iffa: pass %s: %zu findings in %.3f s\n", ps->name,
-			iffa_findings_count(out) - before, now_seconds() - t0);
+			iffa_findings_count(out) - before, took);
+	return 0;
+}
+
+/* The `prepare` step of pass i, timed into seconds[i]; what it leaves goes to `*state`. */
+static int prepare_one(void **state, const iffa_analysis *a, size_t i, const iffa_flowgraph *g,
+		       FILE *progress, double *seconds)
+{
+	const iffa_pass_spec *ps = &iffa_analyse__passes[i];
+	_Alignas(max_align_t) unsigned char eff[512];
+	double t0 = now_seconds();
+	int error;
+
+	if (ps->size > sizeof(eff))
+		return iffa_error_set(IFFA_ERROR, "parameters of %s too large", ps->name);
+	iffa_analyse__effective(eff, a, i);
+	if ((error = ps->prepare(state, g, eff)) < 0) {
+		char msg[512];
+		snprintf(msg, sizeof(msg), "%s", iffa_error_last());
+		return iffa_error_set(error, "pass %s: %s", ps->name, msg);
+	}
+	if (seconds)
+		seconds[i] = now_seconds() - t0;
+	if (progress)
+		fprintf(progress, "iffa: pass %s: prepared in %.3f s (counted in its time)\n",
+			ps->name, now_seconds() - t0);
 	return 0;
 }
 
@@ -585,13 +612,15 @@ static int run_one(iffa_findings *out, const iffa_analysis *a, size_t i, const i
  * With analyse.overlap, the passes marked `beside` (typologies, gold
  * and paths: C over the graph's arrays and the gold pass's own queries,
  * no igraph call) run one after the other on a thread of their own from the start,
- * into findings of their own, while this thread runs the other passes
- * before them in the table; the thread is joined before the first pass
- * after them, and their findings appended there, so the findings come
- * out in table order as without overlap. igraph is only ever called from
- * this thread; the run's connection is the other thread's while it runs
- * (passes here get none meanwhile, and one that needs it fails rather
- * than share it).
+ * into findings of their own, while this thread runs the prepare steps
+ * and then the other passes before them in the table; the thread is
+ * joined before the first pass after them, and their findings appended
+ * there, so the findings come out in table order as without overlap. A
+ * beside pass marked `waits` starts only once the prepare steps are done
+ * (their peaks and its indexes are not held at once). igraph is only ever
+ * called from this thread; the run's connection is the other thread's
+ * while it runs (passes here get none meanwhile, and one that needs it
+ * fails rather than share it).
  */
 typedef struct {
 	const iffa_analysis *a;
@@ -602,6 +631,10 @@ typedef struct {
 	size_t *counts;
 	iffa_findings *out;
 	size_t first, last;       /* the beside passes run: table rows first .. last */
+	pthread_mutex_t lock;
+	pthread_cond_t moved;
+	int prepared;             /* under lock: the prepare steps are over */
+	int abandon;              /* under lock: this thread failed, run no further pass */
 	int error;
 	char message[512];
 } beside_run;
@@ -610,13 +643,33 @@ static void *beside_main(void *arg)
 {
 	beside_run *b = arg;
 
-	for (size_t i = b->first; i <= b->last && !b->error; i++)
-		if (b->a->selected[i] && iffa_analyse__passes[i].beside)
-			b->error = run_one(b->out, b->a, i, b->g, &b->env, b->progress, b->seconds,
-					   b->counts);
+	for (size_t i = b->first; i <= b->last && !b->error; i++) {
+		int stop;
+		if (!b->a->selected[i] || !iffa_analyse__passes[i].beside)
+			continue;
+		pthread_mutex_lock(&b->lock);
+		while (iffa_analyse__passes[i].waits && !b->prepared && !b->abandon)
+			pthread_cond_wait(&b->moved, &b->lock);
+		stop = b->abandon;
+		pthread_mutex_unlock(&b->lock);
+		if (stop)
+			break;
+		b->error = run_one(b->out, b->a, i, b->g, &b->env, b->progress, b->seconds,
+				   b->counts);
+	}
 	if (b->error)
 		snprintf(b->message, sizeof(b->message), "%s", iffa_error_last());
 	return NULL;
+}
+
+/* Tell the thread beside that the prepare steps are over (or that it must stop). */
+static void beside_tell(beside_run *b, int abandon)
+{
+	pthread_mutex_lock(&b->lock);
+	b->prepared = 1;
+	b->abandon |= abandon;
+	pthread_cond_broadcast(&b->moved);
+	pthread_mutex_unlock(&b->lock);
 }
 
 int iffa_analyse__run_passes(iffa_findings *out, const iffa_analysis *a, const iffa_flowgraph *g,
@@ -624,13 +677,19 @@ int iffa_analyse__run_passes(iffa_findings *out, const iffa_analysis *a, const i
 			     iffa_exposure **exposure)
 {
 	iffa_paths__memo walks;
-	iffa_pass_env env = {db, &walks, exposure};
+	iffa_pass_env env = {db, &walks, exposure, NULL};
+	void **prepared = calloc(iffa_analyse__npasses, sizeof(*prepared));
 	beside_run b;
 	pthread_t thread;
-	int running = 0, error = 0;
+	int running = 0, synced = 0, error = 0;
 
+	if (!prepared)
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
 	memset(&walks, 0, sizeof(walks));
 	memset(&b, 0, sizeof(b));
+	if (seconds)
+		for (size_t i = 0; i < iffa_analyse__npasses; i++)
+			seconds[i] = 0;
 	/* The paths pass keeps its walks only for a pass that takes them. */
 	env.walks = NULL;
 	for (size_t i = 1; i < iffa_analyse__npasses; i++)
@@ -651,13 +710,24 @@ int iffa_analyse__run_passes(iffa_findings *out, const iffa_analysis *a, const i
 			b.progress = progress;
 			b.seconds = seconds;
 			b.counts = counts;
-			running = pthread_create(&thread, NULL, beside_main, &b) == 0;
+			if (pthread_mutex_init(&b.lock, NULL) == 0) {
+				if (pthread_cond_init(&b.moved, NULL) == 0)
+					synced = 1;
+				else
+					pthread_mutex_destroy(&b.lock);
+			}
+			running = synced && pthread_create(&thread, NULL, beside_main, &b) == 0;
 			if (!running) { /* no thread: each pass in its turn */
 				iffa_findings_free(b.out);
 				b.out = NULL;
 			}
 		}
 	}
+	for (size_t i = 1; i < iffa_analyse__npasses && !error; i++)
+		if (a->selected[i] && iffa_analyse__passes[i].prepare)
+			error = prepare_one(&prepared[i], a, i, g, progress, seconds);
+	if (running)
+		beside_tell(&b, error != 0);
 	for (size_t i = 1; i < iffa_analyse__npasses && !error; i++) {
 		if (!a->selected[i])
 			continue;
@@ -676,10 +746,14 @@ int iffa_analyse__run_passes(iffa_findings *out, const iffa_analysis *a, const i
 		if (b.out && iffa_analyse__passes[i].beside)
 			continue;
 		env.db = b.out ? NULL : db;
+		env.prepared = prepared[i];
 		error = run_one(out, a, i, g, &env, progress, seconds, counts);
+		env.prepared = NULL;
 	}
-	if (running)
+	if (running) {
+		beside_tell(&b, error != 0);
 		pthread_join(thread, NULL);
+	}
 	if (b.out) {
 		if (!error && b.error)
 			error = iffa_error_set(b.error, "%s", b.message);
@@ -687,6 +761,14 @@ int iffa_analyse__run_passes(iffa_findings *out, const iffa_analysis *a, const i
 			error = iffa_findings__append(out, b.out);
 		iffa_findings_free(b.out);
 	}
+	if (synced) {
+		pthread_cond_destroy(&b.moved);
+		pthread_mutex_destroy(&b.lock);
+	}
+	for (size_t i = 1; i < iffa_analyse__npasses; i++)
+		if (iffa_analyse__passes[i].release)
+			iffa_analyse__passes[i].release(prepared[i]);
+	free(prepared);
 	iffa_paths__memo_dispose(&walks);
 	return error;
 }

@@ -38,18 +38,28 @@
 		return iffa_##name##__pass(out, g, (const type *)params, env->walks);      \
 	}
 
-#define IFFA_PASS_ROW_AS(name, type, defaults, rows, beside, takes_walks)              \
+#define IFFA_PASS_ROW_AS(name, type, defaults, rows, beside, takes_walks, prepare, release, \
+			 waits)                                                            \
 	{#name, run_##name, sizeof(type), &(defaults), rows, sizeof(rows) / sizeof(rows[0]),  \
-	 beside, takes_walks}
-#define IFFA_PASS_ROW(name, type, defaults, rows) IFFA_PASS_ROW_AS(name, type, defaults, rows, 0, 0)
+	 beside, takes_walks, prepare, release, waits}
+#define IFFA_PASS_ROW(name, type, defaults, rows)                                         \
+	IFFA_PASS_ROW_AS(name, type, defaults, rows, 0, 0, NULL, NULL, 0)
 
 /* A pass that calls no igraph function (analyse.overlap). */
 #define IFFA_PASS_ROW_BESIDE(name, type, defaults, rows)                                \
-	IFFA_PASS_ROW_AS(name, type, defaults, rows, 1, 0)
+	IFFA_PASS_ROW_AS(name, type, defaults, rows, 1, 0, NULL, NULL, 0)
+
+/* The same, holding large indexes: it waits for the prepare steps (iffa_pass_spec.waits). */
+#define IFFA_PASS_ROW_BESIDE_WAITS(name, type, defaults, rows)                          \
+	IFFA_PASS_ROW_AS(name, type, defaults, rows, 1, 0, NULL, NULL, 1)
 
 /* A pass that takes the walks the paths pass leaves (iffa_pass_spec.takes_walks). */
 #define IFFA_PASS_ROW_TAKES_WALKS(name, type, defaults, rows)                           \
-	IFFA_PASS_ROW_AS(name, type, defaults, rows, 0, 1)
+	IFFA_PASS_ROW_AS(name, type, defaults, rows, 0, 1, NULL, NULL, 0)
+
+/* A pass with work before every pass (iffa_pass_spec.prepare). */
+#define IFFA_PASS_ROW_PREPARED(name, type, defaults, rows)                              \
+	IFFA_PASS_ROW_AS(name, type, defaults, rows, 0, 0, prepare_##name, release_##name, 0)
 
 #define F(type, field) offsetof(type, field)
 
@@ -104,11 +114,40 @@ static const iffa_param_spec clusters_rows[] = {
 
 /* ---- exposure -------------------------------------------------------------- */
 
-/* The exposure pass leaves its scores for the store when asked (env->exposure). */
+/*
+ * The exposure pass's PageRanks are worked out before every pass (their
+ * transients, PRPACK's copy of the graph, are the run's largest), and the
+ * pass takes them; it leaves its scores for the store when asked
+ * (env->exposure).
+ */
+static int prepare_exposure(void **state, const iffa_flowgraph *g, const void *params)
+{
+	iffa_exposure__ranks *r = malloc(sizeof(*r));
+	int error;
+
+	*state = NULL;
+	if (!r)
+		return iffa_error_set(IFFA_ENOMEM, "out of memory");
+	if ((error = iffa_exposure__pageranks(r, g, (const iffa_exposure_params *)params)) < 0) {
+		free(r);
+		return error;
+	}
+	*state = r;
+	return 0;
+}
+
+static void release_exposure(void *state)
+{
+	if (state)
+		iffa_exposure__ranks_dispose(state);
+	free(state);
+}
+
 static int run_exposure(iffa_findings *out, const iffa_flowgraph *g, const iffa_pass_env *env,
 			const void *params)
 {
-	return iffa_exposure__pass(out, g, (const iffa_exposure_params *)params, env->exposure);
+	return iffa_exposure__pass(out, g, (const iffa_exposure_params *)params, env->prepared,
+				   env->exposure);
 }
 static const iffa_exposure_params exposure_defaults = IFFA_EXPOSURE_PARAMS_INIT;
 static const iffa_param_spec exposure_rows[] = {
@@ -292,13 +331,13 @@ static const iffa_param_spec intermediaries_rows[] = {
 
 const iffa_pass_spec iffa_analyse__passes[] = {
 	{"analyse", NULL, sizeof(iffa_analyse_params), &analyse_defaults, analyse_rows,
-	 sizeof(analyse_rows) / sizeof(analyse_rows[0]), 0, 0},
+	 sizeof(analyse_rows) / sizeof(analyse_rows[0]), 0, 0, NULL, NULL, 0},
 	IFFA_PASS_ROW(clusters, iffa_clusters_params, clusters_defaults, clusters_rows),
-	IFFA_PASS_ROW(exposure, iffa_exposure_params, exposure_defaults, exposure_rows),
+	IFFA_PASS_ROW_PREPARED(exposure, iffa_exposure_params, exposure_defaults, exposure_rows),
 	IFFA_PASS_ROW_BESIDE(typologies, iffa_typologies_params, typologies_defaults,
 			     typologies_rows),
 	IFFA_PASS_ROW_BESIDE(gold, iffa_gold_params, gold_defaults, gold_rows),
-	IFFA_PASS_ROW_BESIDE(paths, iffa_paths_params, paths_defaults, paths_rows),
+	IFFA_PASS_ROW_BESIDE_WAITS(paths, iffa_paths_params, paths_defaults, paths_rows),
 	IFFA_PASS_ROW_TAKES_WALKS(intermediaries, iffa_intermediaries_params,
 				  intermediaries_defaults, intermediaries_rows),
 };

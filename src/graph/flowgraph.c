@@ -381,6 +381,25 @@ static int keyed_order(igraph_integer_t **out, keyed *v, keyed *tmp, size_t n)
 }
 
 /*
+ * The same into 4-byte ids (the time index: edge ids below 2^32,
+ * iffa_flowgraph__finish checks).
+ */
+static int keyed_order32(uint32_t **out, keyed *v, keyed *tmp, size_t n)
+{
+	uint32_t *order;
+
+	radix_keyed(&v, &tmp, n);
+	free(tmp);
+	order = malloc((n ? n : 1) * sizeof(*order));
+	if (order)
+		for (size_t i = 0; i < n; i++)
+			order[i] = (uint32_t)v[i].id;
+	free(v);
+	*out = order;
+	return order ? 0 : iffa_error_set(IFFA_ENOMEM, "out of memory for ordering %zu edges", n);
+}
+
+/*
  * Edge ids ordered by first time, ties by id: the time with its sign bit
  * flipped is the key, so that unsigned order is signed order (the high
  * digits of times within a few years are all equal and skipped).
@@ -400,7 +419,7 @@ static int sort_by_time(iffa_flowgraph *g)
 		v[e].key = (uint64_t)g->efirst[e] ^ (UINT64_C(1) << 63);
 		v[e].id = (igraph_integer_t)e;
 	}
-	return keyed_order(&g->by_time, v, tmp, n);
+	return keyed_order32(&g->by_time, v, tmp, n);
 }
 
 /*
@@ -726,6 +745,10 @@ int iffa_flowgraph__finish(iffa_flowgraph *g)
 	 */
 	if ((error = rebuild(g)) < 0)
 		return error;
+	if ((uint64_t)g->ne >= UINT32_MAX)
+		return iffa_error_set(IFFA_EINVAL, "the flow graph holds at most 2^32 - 2 edges; "
+				      "these records make %lld (read a shorter window, or by party)",
+				      (long long)g->ne);
 	/*
 	 * The time index reads only the edges' first times, igraph's only their
 	 * ends: the time index is sorted beside it (10M transfers: 0.4 s), here
@@ -767,6 +790,57 @@ const igraph_integer_t *iffa_flowgraph__in_edges(const iffa_flowgraph *g, igraph
 
 	*n = VECTOR(g->graph.is)[v + 1] - a;
 	return VECTOR(g->graph.ii) + a;
+}
+
+/*
+ * igraph 0.10's merge for a directed graph in ALL mode (igraph_i_incident,
+ * as igraph_inclist_init calls it): the out- and in-index runs, each
+ * ordered by the other end, merged by the other end, an out-edge before
+ * an in-edge of the same other end; a loop is in both runs, and with
+ * LOOPS_ONCE only its out-index entry is kept.
+ */
+igraph_integer_t iffa_flowgraph__all_edges(const iffa_flowgraph *g, igraph_integer_t v,
+					   igraph_integer_t *out)
+{
+	const igraph_integer_t *oi = VECTOR(g->graph.oi), *ii = VECTOR(g->graph.ii);
+	const igraph_integer_t *to = VECTOR(g->graph.to), *from = VECTOR(g->graph.from);
+	igraph_integer_t i1 = VECTOR(g->graph.os)[v], j1 = VECTOR(g->graph.os)[v + 1];
+	igraph_integer_t i2 = VECTOR(g->graph.is)[v], j2 = VECTOR(g->graph.is)[v + 1];
+	igraph_integer_t n = 0;
+
+	while (i1 < j1 && i2 < j2) {
+		igraph_integer_t e1 = oi[i1], e2 = ii[i2], n1 = to[e1], n2 = from[e2];
+		if (n1 < n2) {
+			out[n++] = e1;
+			i1++;
+		} else if (n1 > n2) {
+			out[n++] = e2;
+			i2++;
+		} else {
+			out[n++] = e1;
+			if (n1 != v)
+				out[n++] = e2;
+			i1++;
+			i2++;
+		}
+	}
+	while (i1 < j1)
+		out[n++] = oi[i1++];
+	while (i2 < j2)
+		out[n++] = ii[i2++];
+	return n;
+}
+
+igraph_integer_t iffa_flowgraph__max_degree(const iffa_flowgraph *g)
+{
+	igraph_integer_t m = 0;
+
+	for (igraph_integer_t v = 0; v < g->nv; v++) {
+		igraph_integer_t d = VECTOR(g->graph.os)[v + 1] - VECTOR(g->graph.os)[v] +
+				     VECTOR(g->graph.is)[v + 1] - VECTOR(g->graph.is)[v];
+		m = d > m ? d : m;
+	}
+	return m;
 }
 
 void iffa_flowgraph__reversed_view(igraph_t *out, const iffa_flowgraph *g)
@@ -904,7 +978,7 @@ int64_t iffa_flowgraph_edge_record(const iffa_flowgraph *g, igraph_integer_t e)
 	return g->erecord[e];
 }
 
-const igraph_integer_t *iffa_flowgraph_edges_by_time(const iffa_flowgraph *g)
+const uint32_t *iffa_flowgraph_edges_by_time(const iffa_flowgraph *g)
 {
 	return g->by_time;
 }

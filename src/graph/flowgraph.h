@@ -44,7 +44,8 @@ struct iffa_flowgraph {
 	int64_t *erecord;          /* source row id; -1 when several */
 	uint8_t *echannel;         /* iffa_channel */
 	uint8_t *ekind;            /* iffa_record_kind */
-	igraph_integer_t *by_time; /* edge ids by efirst, ties by id */
+	uint32_t *by_time;         /* edge ids by efirst, ties by id (4 bytes: finish
+				      refuses 2^32 edges) */
 	igraph_integer_t compacted; /* builder only: edges after the last merge */
 	igraph_integer_t compact_min; /* builder only: no merge before this many flows */
 
@@ -145,6 +146,21 @@ const igraph_integer_t *iffa_flowgraph__out_edges(const iffa_flowgraph *g, igrap
  */
 const igraph_integer_t *iffa_flowgraph__in_edges(const iffa_flowgraph *g, igraph_integer_t v,
 						 igraph_integer_t *n);
+
+/**
+ * The edges at vertex v, leaving or reaching it, written to `out` in the
+ * order igraph_inclist_init(IGRAPH_ALL, IGRAPH_LOOPS_ONCE) lists them:
+ * igraph's out- and in-index merged by the other end, as igraph does,
+ * without a list per vertex (an incidence list of the whole graph is 16
+ * bytes an edge and one allocation a vertex). `out` holds at least
+ * v's out-degree plus in-degree (iffa_flowgraph__max_degree()). No igraph
+ * call. @return how many were written. O(degree).
+ */
+igraph_integer_t iffa_flowgraph__all_edges(const iffa_flowgraph *g, igraph_integer_t v,
+					   igraph_integer_t *out);
+
+/** The largest out-degree plus in-degree of a vertex (loops counted twice). O(|V|). */
+igraph_integer_t iffa_flowgraph__max_degree(const iffa_flowgraph *g);
 
 /**
  * A read-only view of the graph with every edge reversed, sharing the

@@ -84,8 +84,9 @@ static int check_params(const iffa_clusters_params *p)
 typedef struct {
 	const iffa_flowgraph *g;
 	const iffa_clusters_params *p;
-	igraph_inclist_t all;        /* incident edges, both directions */
-	int has_all;
+	igraph_integer_t *inc;       /* one vertex's edges both ways, in igraph's incidence
+					order (iffa_flowgraph__all_edges): no list of the
+					whole graph is made */
 	uint8_t *seed;               /* per vertex */
 	igraph_integer_t *keep;      /* per vertex: new id in the pruned graph, -1 */
 	igraph_integer_t *old;       /* per new id: vertex */
@@ -140,13 +141,12 @@ static int prune(state *s)
 	}
 	while (head < tail) {
 		igraph_integer_t v = queue[head++];
-		igraph_vector_int_t *inc = igraph_inclist_get(&s->all, v);
-		igraph_integer_t n = igraph_vector_int_size(inc);
+		igraph_integer_t n = iffa_flowgraph__all_edges(g, v, s->inc);
 
 		if (dist[v] >= s->p->hops || (!s->seed[v] && n > s->p->expand_degree))
 			continue;
 		for (igraph_integer_t i = 0; i < n; i++) {
-			igraph_integer_t w = other_end(g, VECTOR(*inc)[i], v);
+			igraph_integer_t w = other_end(g, s->inc[i], v);
 			if (dist[w] < 0) {
 				dist[w] = dist[v] + 1;
 				queue[tail++] = w;
@@ -216,9 +216,15 @@ static int communities(state *s)
 		VECTOR(nodew)[pairs[i].b] += wt;
 		m += wt;
 	}
+	/* what igraph holds from here is the undirected graph and Leiden's own
+	 * state: the pairs and the edge list are not kept beside them */
+	free(pairs);
+	pairs = NULL;
 	if ((ierr = igraph_create(&ug, &edges, s->nkeep, IGRAPH_UNDIRECTED)) != IGRAPH_SUCCESS)
 		goto igraph_failed;
 	has_ug = 1;
+	igraph_vector_int_destroy(&edges);
+	has_edges = 0;
 	if ((ierr = igraph_vector_int_init(&s->membership, s->nkeep)) != IGRAPH_SUCCESS)
 		goto igraph_failed;
 	s->has_membership = 1;
@@ -320,13 +326,13 @@ static void grow(state *s, igraph_integer_t *attach)
 	for (int round = 0; round < p->core_rounds; round++) {
 		int added = 0;
 		for (igraph_integer_t v = 0; v < g->nv; v++) {
-			igraph_integer_t best = -1;
-			igraph_vector_int_t *inc = igraph_inclist_get(&s->all, v);
+			igraph_integer_t best = -1, n;
 			double tie = 0, best_xof = 0;
 			if (s->core[v] || !(s->vol[v] > 0))
 				continue;
-			for (igraph_integer_t k = 0; k < igraph_vector_int_size(inc); k++) {
-				igraph_integer_t e = VECTOR(*inc)[k], w = other_end(g, e, v);
+			n = iffa_flowgraph__all_edges(g, v, s->inc);
+			for (igraph_integer_t k = 0; k < n; k++) {
+				igraph_integer_t e = s->inc[k], w = other_end(g, e, v);
 				/* members joined this round count from the next one */
 				if (s->core[w] != 1)
 					continue;
@@ -406,12 +412,11 @@ static int report(state *s, iffa_findings *out, igraph_integer_t c, const comm_s
 	int error;
 
 	for (size_t i = 0; i < n; i++) {
-		igraph_integer_t v = mem[i];
-		igraph_vector_int_t *inc = igraph_inclist_get(&s->all, v);
+		igraph_integer_t v = mem[i], nk = iffa_flowgraph__all_edges(g, v, s->inc);
 		nseeds += s->seed[v];
 		nsrc += iffa_passes__source_vertex(g, v);
-		for (igraph_integer_t k = 0; k < igraph_vector_int_size(inc); k++) {
-			igraph_integer_t e = VECTOR(*inc)[k], w = other_end(g, e, v);
+		for (igraph_integer_t k = 0; k < nk; k++) {
+			igraph_integer_t e = s->inc[k], w = other_end(g, e, v);
 			/* an edge inside the group is taken from its source's side */
 			if (!s->core[w] || (attach[w] == c && IGRAPH_FROM(ig, e) != v))
 				continue;
@@ -501,11 +506,10 @@ int iffa_pass_clusters(iffa_findings *out, const iffa_flowgraph *g, const iffa_c
 		error = iffa_flowgraph__igraph_fail(ierr, "clusters: weak components");
 		goto done;
 	}
-	if ((ierr = igraph_inclist_init(ig, &s.all, IGRAPH_ALL, IGRAPH_LOOPS_ONCE)) != IGRAPH_SUCCESS) {
-		error = iffa_flowgraph__igraph_fail(ierr, "clusters: incidence lists");
+	if (!(s.inc = malloc(((size_t)iffa_flowgraph__max_degree(g) + 1) * sizeof(*s.inc)))) {
+		error = iffa_error_set(IFFA_ENOMEM, "out of memory for clusters");
 		goto done;
 	}
-	s.has_all = 1;
 	/* Pruning follows edges, so it never leaves a component that holds a
 	 * seed: components without one are dropped with it. */
 	if ((error = prune(&s)) < 0 || (error = communities(&s)) < 0)
@@ -539,8 +543,7 @@ int iffa_pass_clusters(iffa_findings *out, const iffa_flowgraph *g, const iffa_c
 			goto done;
 	}
 done:
-	if (s.has_all)
-		igraph_inclist_destroy(&s.all);
+	free(s.inc);
 	if (s.has_membership)
 		igraph_vector_int_destroy(&s.membership);
 	if (s.has_wcc) {

@@ -53,14 +53,15 @@ struct iffa_exposure {
 	double *ppr_from, *ppr_to;     /* per vertex, times |V| */
 	int32_t *hops;                 /* per vertex, -1 unreachable */
 	uint8_t *record;               /* per pool: end of a source record */
-	igraph_integer_t *pool;        /* per vertex: its pool's representative */
-	igraph_integer_t *pstart;      /* per representative: first of its members in pmem */
-	igraph_integer_t *pmem;        /* vertices grouped by pool */
+	/* 4 bytes a vertex each: iffa_exposure__new refuses 2^32 edges or vertices */
+	uint32_t *pool;                /* per vertex: its pool's representative */
+	uint32_t *pstart;              /* per representative: first of its members in pmem */
+	uint32_t *pmem;                /* vertices grouped by pool */
 	/* Per pool representative, its members' incoming (best[0]) and
 	 * outgoing (best[1]) edges carrying tainted or funding XOF, heaviest
 	 * first (ties in the order the members' lists give them): the
 	 * explanation walk takes the first that respects its time bound. */
-	size_t *boff[2];
+	uint32_t *boff[2];
 	uint32_t *best[2];
 };
 
@@ -131,10 +132,15 @@ static int funding_sink(const iffa_exposure *x, igraph_integer_t e)
 	       iffa_passes__source_vertex(g, IGRAPH_TO(&g->graph, e));
 }
 
+static int record_edge(const iffa_flowgraph *g, const iffa_exposure_params *p, igraph_integer_t e)
+{
+	return iffa_passes__financing_edge(g, e) ||
+	       (p->gold_affected && iffa_passes__conflict_gold_edge(g, e));
+}
+
 static int source_record(const iffa_exposure *x, igraph_integer_t e)
 {
-	return iffa_passes__financing_edge(x->g, e) ||
-	       (x->p.gold_affected && iffa_passes__conflict_gold_edge(x->g, e));
+	return record_edge(x->g, &x->p, e);
 }
 
 /*
@@ -144,11 +150,11 @@ static int source_record(const iffa_exposure *x, igraph_integer_t e)
  * that received 5 M tainted and later pays 130 M passes on 5 M of taint,
  * not 130 M. `bal` and `tnt` are scratch arrays of |V|.
  */
-static void propagate(iffa_exposure *x, double *bal, double *tnt)
+static void propagate_taint(iffa_exposure *x, double *bal, double *tnt)
 {
 	const iffa_flowgraph *g = x->g;
 	const igraph_t *ig = &g->graph;
-	const igraph_integer_t *order = g->by_time;
+	const uint32_t *order = g->by_time;
 	igraph_integer_t ne = g->ne;
 
 	memset(bal, 0, (size_t)g->nv * sizeof(double));
@@ -176,8 +182,17 @@ static void propagate(iffa_exposure *x, double *bal, double *tnt)
 		x->in_total[v] += a;
 		x->in_taint[v] += out;
 	}
-	/* The same backwards in time: the money a vertex will pay out, and the
-	 * part of it that goes to sources, consumed by its earlier inflows. */
+}
+
+/* The same backwards in time: the money a vertex will pay out, and the
+ * part of it that goes to sources, consumed by its earlier inflows. */
+static void propagate_funding(iffa_exposure *x, double *bal, double *tnt)
+{
+	const iffa_flowgraph *g = x->g;
+	const igraph_t *ig = &g->graph;
+	const uint32_t *order = g->by_time;
+	igraph_integer_t ne = g->ne;
+
 	memset(bal, 0, (size_t)g->nv * sizeof(double));
 	memset(tnt, 0, (size_t)g->nv * sizeof(double));
 	for (igraph_integer_t i = ne - 1; i >= 0; i--) {
@@ -245,27 +260,45 @@ static int ppr(double *out, const igraph_t *ig, const igraph_vector_t *reset,
 	return 0;
 }
 
-static int pageranks(iffa_exposure *x)
+void iffa_exposure__ranks_dispose(iffa_exposure__ranks *r)
 {
-	const iffa_flowgraph *g = x->g;
+	free(r->from);
+	free(r->to);
+	r->from = r->to = NULL;
+}
+
+int iffa_exposure__pageranks(iffa_exposure__ranks *out, const iffa_flowgraph *g,
+			     const iffa_exposure_params *p)
+{
 	igraph_integer_t nv = g->nv, ne = g->ne;
 	igraph_vector_t reset_from, reset_to, weights;
 	igraph_t rev;
 	int nfrom = 0, nto = 0, error = 0;
 
-	memset(x->ppr_from, 0, (size_t)nv * sizeof(double));
-	memset(x->ppr_to, 0, (size_t)nv * sizeof(double));
+	out->from = out->to = NULL;
+	if ((error = check_params(p)) < 0)
+		return error;
+	out->from = calloc((size_t)nv + 1, sizeof(double));
+	out->to = calloc((size_t)nv + 1, sizeof(double));
+	if (!out->from || !out->to) {
+		iffa_exposure__ranks_dispose(out);
+		return iffa_error_set(IFFA_ENOMEM, "out of memory for PageRank");
+	}
 	if (nv == 0 || ne == 0)
 		return 0;
-	if (igraph_vector_init(&reset_from, nv) != IGRAPH_SUCCESS)
+	if (igraph_vector_init(&reset_from, nv) != IGRAPH_SUCCESS) {
+		iffa_exposure__ranks_dispose(out);
 		return iffa_error_set(IFFA_ENOMEM, "out of memory for PageRank");
+	}
 	if (igraph_vector_init(&reset_to, nv) != IGRAPH_SUCCESS) {
 		igraph_vector_destroy(&reset_from);
+		iffa_exposure__ranks_dispose(out);
 		return iffa_error_set(IFFA_ENOMEM, "out of memory for PageRank");
 	}
 	if (igraph_vector_init(&weights, ne) != IGRAPH_SUCCESS) {
 		igraph_vector_destroy(&reset_from);
 		igraph_vector_destroy(&reset_to);
+		iffa_exposure__ranks_dispose(out);
 		return iffa_error_set(IFFA_ENOMEM, "out of memory for PageRank");
 	}
 	for (igraph_integer_t v = 0; v < nv; v++)
@@ -281,24 +314,25 @@ static int pageranks(iffa_exposure *x)
 			VECTOR(reset_from)[IGRAPH_TO(&g->graph, e)] = 1;
 			nfrom++;
 		}
-		if (source_record(x, e)) {
+		if (record_edge(g, p, e)) {
 			VECTOR(reset_to)[IGRAPH_FROM(&g->graph, e)] = 1;
 			nto++;
 		}
 	}
-	if (nfrom > 0 &&
-	    (error = ppr(x->ppr_from, &g->graph, &reset_from, &weights, x->p.damping, nv)) < 0)
+	if (nfrom > 0 && (error = ppr(out->from, &g->graph, &reset_from, &weights, p->damping, nv)) < 0)
 		goto done;
 	if (nto > 0) {
 		/* edge ids are kept reversed, so the weights still line up */
 		iffa_flowgraph__reversed_view(&rev, g);
-		if ((error = ppr(x->ppr_to, &rev, &reset_to, &weights, x->p.damping, nv)) < 0)
+		if ((error = ppr(out->to, &rev, &reset_to, &weights, p->damping, nv)) < 0)
 			goto done;
 	}
 done:
 	igraph_vector_destroy(&reset_from);
 	igraph_vector_destroy(&reset_to);
 	igraph_vector_destroy(&weights);
+	if (error < 0)
+		iffa_exposure__ranks_dispose(out);
 	return error;
 }
 
@@ -320,13 +354,13 @@ static int pools(iffa_exposure *x)
 		/* a party key finds the party's primary account at account level */
 		if (pool && !(g->vkey[v] & 1) && g->vparty[v] >= 0)
 			r = iffa_flowgraph__lookup(g, IFFA_KEY_PARTY(g->vparty[v]));
-		x->pool[v] = r >= 0 ? r : v;
+		x->pool[v] = (uint32_t)(r >= 0 ? r : v);
 		x->pstart[x->pool[v] + 1]++;
 	}
 	for (igraph_integer_t v = 0; v < nv; v++)
 		x->pstart[v + 1] += x->pstart[v];
 	for (igraph_integer_t v = 0; v < nv; v++)
-		x->pmem[x->pstart[x->pool[v]]++] = v;
+		x->pmem[x->pstart[x->pool[v]]++] = (uint32_t)v;
 	for (igraph_integer_t v = nv; v > 0; v--)
 		x->pstart[v] = x->pstart[v - 1];
 	x->pstart[0] = 0;
@@ -418,50 +452,48 @@ static int by_xof_desc(const void *a, const void *b)
  * The lists the explanation walk reads (struct iffa_exposure, best):
  * O(|E| log d) once, instead of a scan of every incident edge at each
  * step of each vertex's walk (hubs made that the pass's largest cost).
+ * `back`: the incoming edges by tainted XOF (list 0, from etaint), else
+ * the outgoing by funding XOF (list 1, from efund).
  */
-static int best_lists(iffa_exposure *x)
+static int best_list(iffa_exposure *x, int back)
 {
 	const iffa_flowgraph *g = x->g;
 	size_t nv = (size_t)g->nv;
+	const double *xof = back ? x->etaint : x->efund;
+	int k = back ? 0 : 1;
 	ranked_edge *tmp = NULL;
-	size_t cap = 0;
+	size_t cap = 0, n = 0;
 
-	for (int back = 0; back < 2; back++) {
-		const double *xof = back ? x->etaint : x->efund;
-		int k = back ? 0 : 1;
-		size_t n = 0;
-
-		if (!(x->boff[k] = calloc(nv + 1, sizeof(*x->boff[k]))))
+	if (!(x->boff[k] = calloc(nv + 1, sizeof(*x->boff[k]))))
+		goto nomem;
+	for (igraph_integer_t r = 0; r < g->nv; r++) {
+		x->boff[k][r] = (uint32_t)n;
+		POOL_FOR(x, r, m) {
+			INC_FOR(x, !back, m, e)
+				n += xof[e] > 0;
+		}
+	}
+	x->boff[k][nv] = (uint32_t)n;
+	if (!(x->best[k] = malloc((n ? n : 1) * sizeof(*x->best[k]))))
+		goto nomem;
+	for (igraph_integer_t r = 0; r < g->nv; r++) {
+		size_t c = 0, want = x->boff[k][r + 1] - x->boff[k][r];
+		uint32_t pos = 0;
+		if (want == 0)
+			continue;
+		if (iffa_grow((void **)&tmp, &cap, want, sizeof(*tmp)) < 0)
 			goto nomem;
-		for (igraph_integer_t r = 0; r < g->nv; r++) {
-			x->boff[k][r] = n;
-			POOL_FOR(x, r, m) {
-				INC_FOR(x, !back, m, e)
-					n += xof[e] > 0;
+		POOL_FOR(x, r, m) {
+			INC_FOR(x, !back, m, e) {
+				if (xof[e] > 0)
+					tmp[c++] = (ranked_edge){xof[e], e, pos};
+				pos++;
 			}
 		}
-		x->boff[k][nv] = n;
-		if (!(x->best[k] = malloc((n ? n : 1) * sizeof(*x->best[k]))))
-			goto nomem;
-		for (igraph_integer_t r = 0; r < g->nv; r++) {
-			size_t c = 0, want = x->boff[k][r + 1] - x->boff[k][r];
-			uint32_t pos = 0;
-			if (want == 0)
-				continue;
-			if (iffa_grow((void **)&tmp, &cap, want, sizeof(*tmp)) < 0)
-				goto nomem;
-			POOL_FOR(x, r, m) {
-				INC_FOR(x, !back, m, e) {
-					if (xof[e] > 0)
-						tmp[c++] = (ranked_edge){xof[e], e, pos};
-					pos++;
-				}
-			}
-			if (c > 1)
-				qsort(tmp, c, sizeof(*tmp), by_xof_desc);
-			for (size_t i = 0; i < c; i++)
-				x->best[k][x->boff[k][r] + i] = tmp[i].e;
-		}
+		if (c > 1)
+			qsort(tmp, c, sizeof(*tmp), by_xof_desc);
+		for (size_t i = 0; i < c; i++)
+			x->best[k][x->boff[k][r] + i] = tmp[i].e;
 	}
 	free(tmp);
 	return 0;
@@ -472,47 +504,59 @@ nomem:
 
 int iffa_exposure_new(iffa_exposure **out, const iffa_flowgraph *g, const iffa_exposure_params *p)
 {
+	return iffa_exposure__new(out, g, p, NULL);
+}
+
+int iffa_exposure__new(iffa_exposure **out, const iffa_flowgraph *g, const iffa_exposure_params *p,
+		       iffa_exposure__ranks *ranks)
+{
+	iffa_exposure__ranks own = {NULL, NULL};
 	iffa_exposure *x;
 	size_t nv = (size_t)g->nv, ne = (size_t)g->ne;
 	double *scratch;
 	int error;
 
 	*out = NULL;
-	if ((error = check_params(p)) < 0)
+	if ((error = check_params(p)) < 0) {
+		if (ranks)
+			iffa_exposure__ranks_dispose(ranks);
 		return error;
-	if (!(x = calloc(1, sizeof(*x))))
-		return iffa_error_set(IFFA_ENOMEM, "out of memory for exposure");
-	x->g = g;
-	x->p = *p;
+	}
 	/*
 	 * PageRank first: its transients (weights, a reversed view of the graph,
 	 * PRPACK's own matrix) are the largest allocations of the pass, and are
 	 * freed before the rest of the pass's arrays are allocated. On 10M
-	 * transfers this keeps them from being held at once.
+	 * transfers this keeps them from being held at once. An analysis works
+	 * them out before any pass (`ranks`), when no walk index is held yet.
 	 */
-	x->ppr_from = calloc(nv + 1, sizeof(double));
-	x->ppr_to = calloc(nv + 1, sizeof(double));
-	if (!x->ppr_from || !x->ppr_to) {
-		error = iffa_error_set(IFFA_ENOMEM, "out of memory for exposure");
-		goto fail;
+	if (!ranks) {
+		if ((error = iffa_exposure__pageranks(&own, g, p)) < 0)
+			return error;
+		ranks = &own;
 	}
-	if ((error = pageranks(x)) < 0)
-		goto fail;
+	if (!(x = calloc(1, sizeof(*x)))) {
+		iffa_exposure__ranks_dispose(ranks);
+		return iffa_error_set(IFFA_ENOMEM, "out of memory for exposure");
+	}
+	x->g = g;
+	x->p = *p;
+	x->ppr_from = ranks->from;
+	x->ppr_to = ranks->to;
+	ranks->from = ranks->to = NULL;
 	x->in_total = calloc(nv + 1, sizeof(double));
 	x->in_taint = calloc(nv + 1, sizeof(double));
 	x->out_total = calloc(nv + 1, sizeof(double));
 	x->out_fund = calloc(nv + 1, sizeof(double));
-	x->etaint = calloc(ne + 1, sizeof(double));
-	x->efund = calloc(ne + 1, sizeof(double));
 	x->hops = calloc(nv + 1, sizeof(int32_t));
 	x->record = calloc(nv + 1, 1);
-	if (!x->in_total || !x->in_taint || !x->out_total || !x->out_fund || !x->etaint ||
-	    !x->efund || !x->hops || !x->record) {
+	if (!x->in_total || !x->in_taint || !x->out_total || !x->out_fund || !x->hops ||
+	    !x->record) {
 		error = iffa_error_set(IFFA_ENOMEM, "out of memory for exposure");
 		goto fail;
 	}
-	if ((uint64_t)g->ne >= UINT32_MAX) {
-		error = iffa_error_set(IFFA_EINVAL, "exposure indexes at most 2^32 - 1 edges");
+	if ((uint64_t)g->ne >= UINT32_MAX || (uint64_t)g->nv >= UINT32_MAX) {
+		error = iffa_error_set(IFFA_EINVAL, "exposure indexes at most 2^32 - 1 edges and "
+				       "vertices");
 		goto fail;
 	}
 	if ((error = pools(x)) < 0)
@@ -525,14 +569,35 @@ int iffa_exposure_new(iffa_exposure **out, const iffa_flowgraph *g, const iffa_e
 		error = iffa_error_set(IFFA_ENOMEM, "out of memory for exposure");
 		goto fail;
 	}
-	propagate(x, scratch, scratch + nv + 1);
-	free(scratch);
-	if ((error = hops(x)) < 0 || (error = best_lists(x)) < 0)
+	/*
+	 * Each way's XOF per edge (8 bytes an edge) is held only until its
+	 * list of the heaviest edges is made from it: one at a time.
+	 */
+	if (!(x->etaint = calloc(ne + 1, sizeof(double)))) {
+		free(scratch);
+		error = iffa_error_set(IFFA_ENOMEM, "out of memory for exposure");
 		goto fail;
-	/* 16 bytes an edge that nothing reads any more while the run's rows wait */
+	}
+	propagate_taint(x, scratch, scratch + nv + 1);
+	if ((error = best_list(x, 1)) < 0) {
+		free(scratch);
+		goto fail;
+	}
 	free(x->etaint);
+	x->etaint = NULL;
+	if (!(x->efund = calloc(ne + 1, sizeof(double)))) {
+		free(scratch);
+		error = iffa_error_set(IFFA_ENOMEM, "out of memory for exposure");
+		goto fail;
+	}
+	propagate_funding(x, scratch, scratch + nv + 1);
+	free(scratch);
+	if ((error = best_list(x, 0)) < 0)
+		goto fail;
 	free(x->efund);
-	x->etaint = x->efund = NULL;
+	x->efund = NULL;
+	if ((error = hops(x)) < 0)
+		goto fail;
 	*out = x;
 	return 0;
 fail:
@@ -740,11 +805,11 @@ static int cmp_ranked(const void *a, const void *b)
 
 int iffa_pass_exposure(iffa_findings *out, const iffa_flowgraph *g, const iffa_exposure_params *p)
 {
-	return iffa_exposure__pass(out, g, p, NULL);
+	return iffa_exposure__pass(out, g, p, NULL, NULL);
 }
 
 int iffa_exposure__pass(iffa_findings *out, const iffa_flowgraph *g, const iffa_exposure_params *p,
-			iffa_exposure **keep)
+			iffa_exposure__ranks *ranks, iffa_exposure **keep)
 {
 	iffa_exposure *x = NULL;
 	iffa_exposure_result r;
@@ -754,7 +819,7 @@ int iffa_exposure__pass(iffa_findings *out, const iffa_flowgraph *g, const iffa_
 	int error;
 
 	memset(&r, 0, sizeof(r));
-	if ((error = iffa_exposure_new(&x, g, p)) < 0)
+	if ((error = iffa_exposure__new(&x, g, p, ranks)) < 0)
 		return error;
 	if (!(list = malloc(((size_t)g->nv + 1) * sizeof(*list)))) {
 		error = iffa_error_set(IFFA_ENOMEM, "out of memory for exposure findings");

@@ -615,7 +615,7 @@ static int report(iffa_findings *out, const profile *pf, const iffa_paths__walke
 	const iffa_flowgraph *g = iffa_walk__graph(w);
 	igraph_integer_t *ev = malloc((n ? n : 1) * sizeof(*ev));
 	igraph_integer_t *mem = NULL;
-	const igraph_integer_t *vs;
+	const uint32_t *vs;
 	size_t nev = 0, nv, nmem = 0, len = 0;
 	char reason[1024], a[32], b[32], c[32];
 	const char *kind = NULL;
@@ -633,7 +633,8 @@ static int report(iffa_findings *out, const profile *pf, const iffa_paths__walke
 			if (m[i].in == in && !(i > 0 && m[i - 1].edge == m[i].edge && m[i - 1].in == in))
 				ev[nev++] = m[i].edge;
 	if (p->walk.owner_accounts) {
-		memcpy(mem, vs, nv * sizeof(*mem));
+		for (size_t i = 0; i < nv; i++)
+			mem[i] = vs[i];
 		nmem = nv;
 	} else {
 		for (size_t i = 0; i < n; i++) {
@@ -863,7 +864,7 @@ int iffa_intermediaries__pass(iffa_findings *out, const iffa_flowgraph *g,
 		brokerage(&pf, x, known[m->mode], m, j - i, p);
 		{
 			size_t nv;
-			const igraph_integer_t *vs = iffa_walk__holder_vertices(x->w, pf.holder, &nv);
+			const uint32_t *vs = iffa_walk__holder_vertices(x->w, pf.holder, &nv);
 			for (size_t q = 0; q < nv; q++)
 				if (bet[vs[q]] > pf.betweenness)
 					pf.betweenness = bet[vs[q]];

@@ -491,7 +491,7 @@ static int push_holder(idvec *out, const iffa_walk *w, igraph_integer_t h, int w
 
 	if (whole) {
 		size_t nv;
-		const igraph_integer_t *vs = iffa_walk__holder_vertices(w, h, &nv);
+		const uint32_t *vs = iffa_walk__holder_vertices(w, h, &nv);
 		for (size_t i = 0; i < nv && !error; i++)
 			error = push_new(out, vs[i]);
 		return error;
@@ -959,8 +959,13 @@ static int report_relays(iffa_findings *out, const iffa_flowgraph *g, const iffa
 	lim.max_paths = RELAY_PATHS;
 	lim.max_expansions = p->max_expansions;
 	lim.workers = p->workers;
-	if ((error = iffa_walk__run(&found, w, src.v, src.n, &lim, NULL)) < 0 ||
-	    (error = iffa_routes__merge(&rs, w, &found)) < 0)
+	if ((error = iffa_walk__run(&found, w, src.v, src.n, &lim, NULL)) < 0)
+		goto done;
+	/* the routes name their sources by index only: 32 bytes a source
+	 * (10M transfers: 571k of them) need not be held beside them */
+	free(src.v);
+	memset(&src, 0, sizeof(src));
+	if ((error = iffa_routes__merge(&rs, w, &found)) < 0)
 		goto done;
 	iffa_walk__paths_dispose(&found);
 	order = malloc((rs.n ? rs.n : 1) * sizeof(*order));

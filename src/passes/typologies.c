@@ -971,7 +971,7 @@ static int find_cycles(ctx *c)
 {
 	const iffa_flowgraph *g = c->g;
 	const iffa_typologies_params *p = c->p;
-	const igraph_integer_t *bt = g->by_time;
+	const uint32_t *bt = g->by_time;
 	search S;
 	int error = 0;
 

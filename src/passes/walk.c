@@ -81,9 +81,10 @@ typedef struct {
 
 #define NO_SUMS UINT32_MAX
 
-/* Flows of each holder, ordered by lo: off[h] .. off[h + 1]. */
+/* Flows of each holder, ordered by lo: off[h] .. off[h + 1] (4 bytes a
+ * holder: iffa_walk__new refuses 2^32 edges or vertices). */
 typedef struct {
-	size_t *off;
+	uint32_t *off;
 	entry *ent;              /* out lists */
 	int64_t *lo;             /* in lists: each flow's lo and edge, no more (a walk reads
 				    no other part of an arriving flow: 12 bytes, not 24) */
@@ -98,9 +99,9 @@ struct iffa_walk {
 	const iffa_flowgraph *g;
 	iffa_walk_mode mode;
 	igraph_integer_t nh;          /* holders */
-	igraph_integer_t *hold;       /* vertex -> holder */
-	size_t *hv_off;               /* vertices of holder h: hv[hv_off[h] .. hv_off[h + 1]) */
-	igraph_integer_t *hv;
+	uint32_t *hold;               /* vertex -> holder */
+	uint32_t *hv_off;             /* vertices of holder h: hv[hv_off[h] .. hv_off[h + 1]) */
+	uint32_t *hv;
 	flowlist out, in;
 };
 
@@ -279,7 +280,7 @@ static void flowlist_dispose(flowlist *f)
 }
 
 /* Sort each holder's run of entries [off[h], off[h + 1]) that is out of order by lo. */
-static void sort_runs(entry *ent, const size_t *off, size_t nh)
+static void sort_runs(entry *ent, const uint32_t *off, size_t nh)
 {
 	for (size_t h = 0; h < nh; h++) {
 		for (size_t p = off[h] + 1; p < off[h + 1]; p++) {
@@ -304,10 +305,10 @@ static void sort_runs(entry *ent, const size_t *off, size_t nh)
 static int flowlists_build(iffa_walk *w)
 {
 	const iffa_flowgraph *g = w->g;
-	const igraph_integer_t *order = g->by_time;
+	const uint32_t *order = g->by_time;
 	flowlist *fo = &w->out, *fi = &w->in;
 	size_t ne = (size_t)g->ne, nh = (size_t)w->nh, n = 0, capseg = 0;
-	size_t *fill_o = NULL, *fill_i = NULL;
+	uint32_t *fill_o = NULL, *fill_i = NULL;
 	entry *seg = NULL;
 	int error = 0;
 
@@ -426,7 +427,7 @@ static int holders(iffa_walk *w, int same_owner)
 		int64_t h = w->nh;
 		if (g->vparty[v] >= 0 && (error = iffa_keymap__put(&h, &owners, g->vparty[v], w->nh)) < 0)
 			break;
-		w->hold[v] = (igraph_integer_t)h;
+		w->hold[v] = (uint32_t)h;
 		if (h == w->nh)
 			w->nh++;
 	}
@@ -448,12 +449,11 @@ static int holder_vertices(iffa_walk *w)
 	for (size_t h = 0; h < nh; h++)
 		w->hv_off[h + 2] += w->hv_off[h + 1];
 	for (size_t v = 0; v < nv; v++)
-		w->hv[w->hv_off[w->hold[v] + 1]++] = (igraph_integer_t)v;
+		w->hv[w->hv_off[w->hold[v] + 1]++] = (uint32_t)v;
 	return 0;
 }
 
-const igraph_integer_t *iffa_walk__holder_vertices(const iffa_walk *w, igraph_integer_t h,
-						   size_t *n)
+const uint32_t *iffa_walk__holder_vertices(const iffa_walk *w, igraph_integer_t h, size_t *n)
 {
 	*n = w->hv_off[h + 1] - w->hv_off[h];
 	return w->hv + w->hv_off[h];

@@ -139,8 +139,7 @@ igraph_integer_t iffa_walk__holder(const iffa_walk *w, igraph_integer_t v);
 igraph_integer_t iffa_walk__holder_count(const iffa_walk *w);
 
 /** Vertices of holder `h` (`*n` of them, by id), borrowed from `w`. */
-const igraph_integer_t *iffa_walk__holder_vertices(const iffa_walk *w, igraph_integer_t h,
-						   size_t *n);
+const uint32_t *iffa_walk__holder_vertices(const iffa_walk *w, igraph_integer_t h, size_t *n);
 
 /** The end of edge `e` a walk leaves from / arrives at, in the mode's orientation. */
 igraph_integer_t iffa_walk__from_vertex(const iffa_walk *w, igraph_integer_t e);

@@ -73,7 +73,7 @@ static void check_edge(const iffa_flowgraph *g, igraph_integer_t e, igraph_integ
 Test(graph_flowgraph, merged_flows_sum_amounts_count_flows_and_widen_times)
 {
 	iffa_flowgraph *g = three_accounts(1);
-	const igraph_integer_t *order;
+	const uint32_t *order;
 
 	six_flows(g);
 	cr_assert_eq(iffa_flowgraph__finish(g), 0, "%s", iffa_error_last());
@@ -101,7 +101,7 @@ Test(graph_flowgraph, merged_flows_sum_amounts_count_flows_and_widen_times)
 Test(graph_flowgraph, parallel_flows_kept_apart_keep_their_records)
 {
 	iffa_flowgraph *g = three_accounts(0);
-	const igraph_integer_t *order;
+	const uint32_t *order;
 	/* Ids by (source, target, channel, kind), ties in the order added: the
 	 * 0->1 bank flows, the 0->1 hawala flow, 1->2, 3->0; times 10, 5, 12, 20, 1, 7. */
 	static const igraph_integer_t expected[] = {4, 1, 5, 0, 2, 3};
@@ -195,7 +195,7 @@ Test(graph_flowgraph, builder_refuses_bad_vertices_and_flows)
 Test(graph_flowgraph, many_edges_order_by_endpoints_and_index_by_time)
 {
 	iffa_flowgraph *g;
-	const igraph_integer_t *order;
+	const uint32_t *order;
 	const int n = 20000;
 	iffa_flowgraph__vertex v = {0, IFFA_ACCOUNT_BANK, "ML", -1, 0};
 
@@ -527,4 +527,58 @@ Test(graph_flowgraph, index_with_an_attribute_table_set)
 	check_index_as_igraph_builds_it(g);
 	iffa_flowgraph_free(g);
 	igraph_set_attribute_table(old);
+}
+
+/*
+ * A vertex's edges both ways come in the order of igraph's incidence list
+ * (ALL, loops once): on a multigraph with parallel edges both ways and
+ * runs of loops, merged and not.
+ */
+Test(graph_flowgraph, all_edges_are_igraphs_incidence_list)
+{
+	iffa_flowgraph__vertex v = {0, IFFA_ACCOUNT_BANK, "ML", -1, 0};
+	const int nv = 60, ne = 3000;
+
+	for (int aggregate = 0; aggregate < 2; aggregate++) {
+		iffa_flowgraph *g;
+		igraph_inclist_t il;
+		igraph_integer_t *buf, max, loops = 0, parallel = 0;
+
+		cr_assert_eq(iffa_flowgraph__new(&g, IFFA_LEVEL_ACCOUNT, aggregate), 0);
+		for (int i = 0; i < nv; i++) {
+			v.key = IFFA_KEY_ACCOUNT(i + 1);
+			cr_assert_eq(iffa_flowgraph__add_vertex(NULL, g, &v), 0);
+		}
+		srand(29 + aggregate);
+		for (int i = 0; i < ne; i++) {
+			int a = rand() % nv, b = i % 10 == 0 ? a : rand() % (nv / 3);
+			cr_assert_eq(iffa_flowgraph__add_flow(g, a, b, 1 + rand() % 1000, i,
+							      (iffa_channel)(rand() % 2),
+							      IFFA_KIND_TRANSFER, i), 0);
+		}
+		cr_assert_eq(iffa_flowgraph__finish(g), 0);
+		max = iffa_flowgraph__max_degree(g);
+		cr_assert_not_null(buf = malloc(((size_t)max + 1) * sizeof(*buf)));
+		cr_assert_eq(igraph_inclist_init(iffa_flowgraph_igraph(g), &il, IGRAPH_ALL,
+						 IGRAPH_LOOPS_ONCE), IGRAPH_SUCCESS);
+		for (igraph_integer_t u = 0; u < nv; u++) {
+			igraph_vector_int_t *inc = igraph_inclist_get(&il, u);
+			igraph_integer_t n = iffa_flowgraph__all_edges(g, u, buf);
+			cr_assert_eq(n, igraph_vector_int_size(inc), "vertex %lld", (long long)u);
+			cr_assert_arr_eq(buf, VECTOR(*inc), (size_t)n * sizeof(*buf), "vertex %lld",
+					 (long long)u);
+			for (igraph_integer_t k = 0; k < n; k++) {
+				const igraph_t *ig = iffa_flowgraph_igraph(g);
+				loops += IGRAPH_FROM(ig, buf[k]) == IGRAPH_TO(ig, buf[k]);
+				parallel += k > 0 && IGRAPH_FROM(ig, buf[k]) == IGRAPH_FROM(ig, buf[k - 1]) &&
+					    IGRAPH_TO(ig, buf[k]) == IGRAPH_TO(ig, buf[k - 1]);
+			}
+		}
+		/* the graph had what the order depends on: loops, parallel edges */
+		cr_assert_gt(loops, 0);
+		cr_assert_gt(parallel, 0);
+		igraph_inclist_destroy(&il);
+		free(buf);
+		iffa_flowgraph_free(g);
+	}
 }

@@ -289,12 +289,15 @@ Test(passes_scenario, threads_and_shared_walks_change_no_finding, .fini = cleanu
 	cr_assert_eq(iffa_analysis_run_passes(run, a, g, db, NULL), 0, "%s", iffa_error_last());
 	assert_same_findings(one, run, "passes alone against one analysis");
 
-	/* The paths pass beside the passes before it, or each pass in its turn. */
+	/*
+	 * The paths pass beside the passes before it (waiting for exposure's
+	 * PageRanks, worked out before every pass), or each pass in its turn.
+	 */
 	{
 		iffa_findings *f[2] = {NULL, NULL};
 		for (int k = 0; k < 2; k++) {
 			cr_assert_eq(iffa_findings_new(&f[k]), 0);
-			cr_assert_eq(iffa_analysis_select(a, "clusters,typologies,gold,paths,"
+			cr_assert_eq(iffa_analysis_select(a, "clusters,exposure,typologies,gold,paths,"
 							  "intermediaries"), 0);
 			cr_assert_eq(iffa_analysis_set(a, "analyse.overlap", k ? "true" : "false"), 0,
 				     "%s", iffa_error_last());
@@ -303,6 +306,22 @@ Test(passes_scenario, threads_and_shared_walks_change_no_finding, .fini = cleanu
 		}
 		cr_assert_gt(iffa_findings_count(f[0]), iffa_findings_count(one));
 		assert_same_findings(f[0], f[1], "passes in turn against paths beside");
+		iffa_findings_free(f[0]);
+		iffa_findings_free(f[1]);
+	}
+
+	/* Exposure with its PageRanks worked out before the passes, and alone. */
+	{
+		iffa_exposure_params ep = IFFA_EXPOSURE_PARAMS_INIT;
+		iffa_findings *f[2] = {NULL, NULL};
+		cr_assert_eq(iffa_findings_new(&f[0]), 0);
+		cr_assert_eq(iffa_findings_new(&f[1]), 0);
+		cr_assert_eq(iffa_analysis_select(a, "exposure"), 0);
+		cr_assert_eq(iffa_analysis_run_passes(f[0], a, g, db, NULL), 0, "%s",
+			     iffa_error_last());
+		cr_assert_eq(iffa_pass_exposure(f[1], g, &ep), 0, "%s", iffa_error_last());
+		cr_assert_gt(iffa_findings_count(f[0]), 10);
+		assert_same_findings(f[0], f[1], "exposure prepared against exposure alone");
 		iffa_findings_free(f[0]);
 		iffa_findings_free(f[1]);
 	}

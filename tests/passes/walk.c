@@ -180,7 +180,7 @@ Test(passes_walk, flow_lists_hold_each_holders_edges_in_time_order)
 		cr_assert_eq(iffa_walk__new(&w, g, modes[m], m == 0), 0, "%s", iffa_error_last());
 		for (igraph_integer_t h = 0; h < iffa_walk__holder_count(w); h++) {
 			for (int out = 0; out < 2; out++) {
-				const igraph_integer_t *bt = iffa_flowgraph_edges_by_time(g);
+				const uint32_t *bt = iffa_flowgraph_edges_by_time(g);
 				size_t n = 0, p0, p1;
 				int in_order = 1;
 
