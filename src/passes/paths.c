@@ -776,11 +776,14 @@ static int two_rounds(iffa_walk_paths *out, iffa_walk *w, const iffa_walk_source
 	if (!known)
 		return iffa_error_set(IFFA_ENOMEM, "out of memory");
 	if ((error = iffa_walk__run(&first, w, src, nsrc, lim, stats)) == 0 &&
-	    (error = iffa_walk__known(known, w, &first)) == 0 &&
-	    (error = iffa_walk__set_known(w, known)) == 0)
-		error = iffa_walk__run(out, w, src, nsrc, lim, stats);
+	    (error = iffa_walk__known(known, w, &first)) == 0)
+		error = iffa_walk__set_known(w, known);
+	/* the walk keeps its running sums of the known money, not the edges'
+	 * figures (8 bytes an edge) nor the first round's paths */
 	iffa_walk__paths_dispose(&first);
 	free(known);
+	if (error == 0)
+		error = iffa_walk__run(out, w, src, nsrc, lim, stats);
 	return error;
 }
 

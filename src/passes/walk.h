@@ -176,7 +176,8 @@ int iffa_walk__known(double *known, const iffa_walk *w, const iffa_walk_paths *p
 /**
  * Let later walks know the source money on each edge (NULL forgets it):
  * a holder's inflow that is other sources' money then does not dilute a
- * source's share, and counts in its exposure. O(|E|). @return 0 or IFFA_ENOMEM
+ * source's share, and counts in its exposure. `known` is read here only (the
+ * walk keeps running sums made from it). O(|E|). @return 0 or IFFA_ENOMEM
  */
 int iffa_walk__set_known(iffa_walk *w, const double *known);
 
