@@ -553,33 +553,49 @@ int iffa_analysis_run_passes(iffa_findings *out, const iffa_analysis *a, const i
 	return iffa_analyse__run_passes(out, a, g, db, progress, NULL, NULL, NULL);
 }
 
-/* One pass with its effective parameters, timed; its findings go to `out`. */
+/* A pass's values as it would run with them, into `eff` (512 bytes). */
+static int effective_params(unsigned char *eff, const iffa_analysis *a, size_t i)
+{
+	if (iffa_analyse__passes[i].size > 512)
+		return iffa_error_set(IFFA_ERROR, "parameters of %s too large",
+				      iffa_analyse__passes[i].name);
+	iffa_analyse__effective(eff, a, i);
+	return 0;
+}
+
+/* The error of pass i, named. */
+static int pass_failed(size_t i, int error)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "%s", iffa_error_last());
+	return iffa_error_set(error, "pass %s: %s", iffa_analyse__passes[i].name, msg);
+}
+
+/*
+ * One pass with its effective parameters, timed (with what its prepare
+ * step took, already in seconds[i]); its findings go to `out`.
+ */
 static int run_one(iffa_findings *out, const iffa_analysis *a, size_t i, const iffa_flowgraph *g,
 		   const iffa_pass_env *env, FILE *progress, double *seconds, size_t *counts)
 {
-	const iffa_pass_spec *ps = &iffa_analyse__passes[i];
 	_Alignas(max_align_t) unsigned char eff[512];
 	size_t before = iffa_findings_count(out);
 	double t0 = now_seconds(), took;
 	int error;
 
-	if (ps->size > sizeof(eff))
-		return iffa_error_set(IFFA_ERROR, "parameters of %s too large", ps->name);
-	iffa_analyse__effective(eff, a, i);
-	if ((error = ps->run(out, g, env, eff)) < 0) {
-		char msg[512];
-		snprintf(msg, sizeof(msg), "%s", iffa_error_last());
-		return iffa_error_set(error, "pass %s: %s", ps->name, msg);
-	}
-	/* a pass's time counts what it prepared before every pass */
+	if ((error = effective_params(eff, a, i)) < 0)
+		return error;
+	if ((error = iffa_analyse__passes[i].run(out, g, env, eff)) < 0)
+		return pass_failed(i, error);
 	took = now_seconds() - t0 + (seconds ? seconds[i] : 0);
 	if (seconds)
 		seconds[i] = took;
 	if (counts)
 		counts[i] = iffa_findings_count(out) - before;
 	if (progress)
-		fprintf(progress, "iffa: pass %s: %zu findings in %.3f s\n", ps->name,
-			iffa_findings_count(out) - before, took);
+		fprintf(progress, "iffa: pass %s: %zu findings in %.3f s\n",
+			iffa_analyse__passes[i].name, iffa_findings_count(out) - before, took);
 	return 0;
 }
 
@@ -587,24 +603,19 @@ static int run_one(iffa_findings *out, const iffa_analysis *a, size_t i, const i
 static int prepare_one(void **state, const iffa_analysis *a, size_t i, const iffa_flowgraph *g,
 		       FILE *progress, double *seconds)
 {
-	const iffa_pass_spec *ps = &iffa_analyse__passes[i];
 	_Alignas(max_align_t) unsigned char eff[512];
 	double t0 = now_seconds();
 	int error;
 
-	if (ps->size > sizeof(eff))
-		return iffa_error_set(IFFA_ERROR, "parameters of %s too large", ps->name);
-	iffa_analyse__effective(eff, a, i);
-	if ((error = ps->prepare(state, g, eff)) < 0) {
-		char msg[512];
-		snprintf(msg, sizeof(msg), "%s", iffa_error_last());
-		return iffa_error_set(error, "pass %s: %s", ps->name, msg);
-	}
+	if ((error = effective_params(eff, a, i)) < 0)
+		return error;
+	if ((error = iffa_analyse__passes[i].prepare(state, g, eff)) < 0)
+		return pass_failed(i, error);
 	if (seconds)
 		seconds[i] = now_seconds() - t0;
 	if (progress)
 		fprintf(progress, "iffa: pass %s: prepared in %.3f s (counted in its time)\n",
-			ps->name, now_seconds() - t0);
+			iffa_analyse__passes[i].name, now_seconds() - t0);
 	return 0;
 }
 
@@ -634,7 +645,8 @@ typedef struct {
 	pthread_mutex_t lock;
 	pthread_cond_t moved;
 	int prepared;             /* under lock: the prepare steps are over */
-	int abandon;              /* under lock: this thread failed, run no further pass */
+	int abandon;              /* under lock: this thread runs no further pass (the
+				     main thread failed) */
 	int error;
 	char message[512];
 } beside_run;

@@ -19,8 +19,9 @@
  * Funding is the same pass run backwards in time over the out-edges: an
  * edge into a source, or a source record, is funding in full; any other
  * edge u -> v carries the share of v's later outflows that was funding.
- * Time complexity: O(|V| + |E|) each; memory two doubles per edge and four
- * per vertex.
+ * Time complexity: O(|V| + |E|) each; memory one double per edge (each
+ * way's in turn, freed once its explanation lists are made) and four per
+ * vertex.
  *
  * Personalised PageRank comes from igraph (PRPACK), once along the money
  * with the reset on the sources and the payees of financing records, once
