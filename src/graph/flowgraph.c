@@ -363,39 +363,25 @@ static void radix_keyed(keyed **v, keyed **tmp, size_t n)
 
 /*
  * Sort the pairs in `v` (n of them, `tmp` as room, both freed here) and
- * return the ids in that order in *out, a buffer of its own.
+ * return the ids in that order in *out, a buffer of its own: ids of
+ * `width` bytes, 8 (igraph_integer_t) or 4 (the time index: edge ids below
+ * 2^32, iffa_flowgraph__finish checks).
  */
-static int keyed_order(igraph_integer_t **out, keyed *v, keyed *tmp, size_t n)
+static int keyed_order(void *out, size_t width, keyed *v, keyed *tmp, size_t n)
 {
-	igraph_integer_t *order;
+	void *order;
 
 	radix_keyed(&v, &tmp, n);
 	free(tmp);
-	order = malloc((n ? n : 1) * sizeof(*order));
-	if (order)
+	order = malloc((n ? n : 1) * width);
+	if (order && width == sizeof(uint32_t))
 		for (size_t i = 0; i < n; i++)
-			order[i] = v[i].id;
-	free(v);
-	*out = order;
-	return order ? 0 : iffa_error_set(IFFA_ENOMEM, "out of memory for ordering %zu edges", n);
-}
-
-/*
- * The same into 4-byte ids (the time index: edge ids below 2^32,
- * iffa_flowgraph__finish checks).
- */
-static int keyed_order32(uint32_t **out, keyed *v, keyed *tmp, size_t n)
-{
-	uint32_t *order;
-
-	radix_keyed(&v, &tmp, n);
-	free(tmp);
-	order = malloc((n ? n : 1) * sizeof(*order));
-	if (order)
+			((uint32_t *)order)[i] = (uint32_t)v[i].id;
+	else if (order)
 		for (size_t i = 0; i < n; i++)
-			order[i] = (uint32_t)v[i].id;
+			((igraph_integer_t *)order)[i] = v[i].id;
 	free(v);
-	*out = order;
+	*(void **)out = order;
 	return order ? 0 : iffa_error_set(IFFA_ENOMEM, "out of memory for ordering %zu edges", n);
 }
 
@@ -419,7 +405,7 @@ static int sort_by_time(iffa_flowgraph *g)
 		v[e].key = (uint64_t)g->efirst[e] ^ (UINT64_C(1) << 63);
 		v[e].id = (igraph_integer_t)e;
 	}
-	return keyed_order32(&g->by_time, v, tmp, n);
+	return keyed_order(&g->by_time, sizeof(*g->by_time), v, tmp, n);
 }
 
 /*
@@ -454,7 +440,7 @@ static int flow_order(igraph_integer_t **out, const iffa_flowgraph *g)
 		x->key = (uint64_t)g->ends[2 * e] << 32 | (uint64_t)g->ends[2 * e + 1];
 		x->id = (igraph_integer_t)e;
 	}
-	return keyed_order(out, v, tmp, n);
+	return keyed_order(out, sizeof(**out), v, tmp, n);
 }
 
 /*
