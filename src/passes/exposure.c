@@ -514,7 +514,7 @@ int iffa_exposure__new(iffa_exposure **out, const iffa_flowgraph *g, const iffa_
 	iffa_exposure__ranks own = {NULL, NULL};
 	iffa_exposure *x;
 	size_t nv = (size_t)g->nv, ne = (size_t)g->ne;
-	double *scratch;
+	double *scratch = NULL;
 	int error;
 
 	*out = NULL;
@@ -575,33 +575,30 @@ int iffa_exposure__new(iffa_exposure **out, const iffa_flowgraph *g, const iffa_
 	 * list of the heaviest edges is made from it: one at a time.
 	 */
 	if (!(x->etaint = calloc(ne + 1, sizeof(double)))) {
-		free(scratch);
 		error = iffa_error_set(IFFA_ENOMEM, "out of memory for exposure");
 		goto fail;
 	}
 	propagate_taint(x, scratch, scratch + nv + 1);
-	if ((error = best_list(x, 1)) < 0) {
-		free(scratch);
+	if ((error = best_list(x, 1)) < 0)
 		goto fail;
-	}
 	free(x->etaint);
 	x->etaint = NULL;
 	if (!(x->efund = calloc(ne + 1, sizeof(double)))) {
-		free(scratch);
 		error = iffa_error_set(IFFA_ENOMEM, "out of memory for exposure");
 		goto fail;
 	}
 	propagate_funding(x, scratch, scratch + nv + 1);
-	free(scratch);
 	if ((error = best_list(x, 0)) < 0)
 		goto fail;
 	free(x->efund);
 	x->efund = NULL;
 	if ((error = hops(x)) < 0)
 		goto fail;
+	free(scratch);
 	*out = x;
 	return 0;
 fail:
+	free(scratch);
 	iffa_exposure_free(x);
 	return error;
 }
