@@ -123,11 +123,11 @@ Test(passes_walk, window_sums_match_edge_by_edge_sums)
 	iffa_flowgraph_free(g);
 }
 
-/* Edge e's time keys in a mode: first and last times, negated and swapped backwards. */
-static void keys_of(const iffa_flowgraph *g, iffa_walk_mode mode, igraph_integer_t e, int64_t *lo)
+/* Edge e's earliest time key in a mode: its first time, or its last time negated backwards. */
+static int64_t key_of(const iffa_flowgraph *g, iffa_walk_mode mode, igraph_integer_t e)
 {
-	*lo = mode == IFFA_WALK_BACKWARD ? -iffa_flowgraph_edge_last(g, e)
-					 : iffa_flowgraph_edge_first(g, e);
+	return mode == IFFA_WALK_BACKWARD ? -iffa_flowgraph_edge_last(g, e)
+					  : iffa_flowgraph_edge_first(g, e);
 }
 
 static const iffa_flowgraph *cmp_graph;
@@ -136,10 +136,8 @@ static iffa_walk_mode cmp_mode;
 static int by_key_then_edge(const void *a, const void *b)
 {
 	igraph_integer_t x = *(const igraph_integer_t *)a, y = *(const igraph_integer_t *)b;
-	int64_t kx, ky;
+	int64_t kx = key_of(cmp_graph, cmp_mode, x), ky = key_of(cmp_graph, cmp_mode, y);
 
-	keys_of(cmp_graph, cmp_mode, x, &kx);
-	keys_of(cmp_graph, cmp_mode, y, &ky);
 	if (kx != ky)
 		return kx < ky ? -1 : 1;
 	return x < y ? -1 : x > y;
@@ -191,12 +189,9 @@ Test(passes_walk, flow_lists_hold_each_holders_edges_in_time_order)
 					if (iffa_walk__edge_usable(w, e) && iffa_walk__holder(w, v) == h)
 						want[n++] = e;
 				}
-				for (size_t k = 1; k < n; k++) {
-					int64_t a, b;
-					keys_of(g, modes[m], want[k - 1], &a);
-					keys_of(g, modes[m], want[k], &b);
-					in_order &= a <= b;
-				}
+				for (size_t k = 1; k < n; k++)
+					in_order &= key_of(g, modes[m], want[k - 1]) <=
+						    key_of(g, modes[m], want[k]);
 				if (!in_order) {
 					cmp_graph = g;
 					cmp_mode = modes[m];
