@@ -503,6 +503,30 @@ nomem:
 	return iffa_error_set(IFFA_ENOMEM, "out of memory for exposure paths");
 }
 
+/*
+ * One way's sweep and its explanation lists (`back`: taint, else
+ * funding): its XOF per edge (8 bytes an edge) is held only until its list
+ * of the heaviest edges is made from it, so the two ways' are never held
+ * at once. `scratch` holds 2 (|V| + 1) doubles.
+ */
+static int one_way(iffa_exposure *x, int back, double *scratch)
+{
+	size_t nv = (size_t)x->g->nv, ne = (size_t)x->g->ne;
+	double **xof = back ? &x->etaint : &x->efund;
+	int error;
+
+	if (!(*xof = calloc(ne + 1, sizeof(double))))
+		return iffa_error_set(IFFA_ENOMEM, "out of memory for exposure");
+	if (back)
+		propagate_taint(x, scratch, scratch + nv + 1);
+	else
+		propagate_funding(x, scratch, scratch + nv + 1);
+	error = best_list(x, back);
+	free(*xof);
+	*xof = NULL;
+	return error;
+}
+
 int iffa_exposure_new(iffa_exposure **out, const iffa_flowgraph *g, const iffa_exposure_params *p)
 {
 	return iffa_exposure__new(out, g, p, NULL);
@@ -513,7 +537,7 @@ int iffa_exposure__new(iffa_exposure **out, const iffa_flowgraph *g, const iffa_
 {
 	iffa_exposure__ranks own = {NULL, NULL};
 	iffa_exposure *x;
-	size_t nv = (size_t)g->nv, ne = (size_t)g->ne;
+	size_t nv = (size_t)g->nv;
 	double *scratch = NULL;
 	int error;
 
@@ -570,29 +594,8 @@ int iffa_exposure__new(iffa_exposure **out, const iffa_flowgraph *g, const iffa_
 		error = iffa_error_set(IFFA_ENOMEM, "out of memory for exposure");
 		goto fail;
 	}
-	/*
-	 * Each way's XOF per edge (8 bytes an edge) is held only until its
-	 * list of the heaviest edges is made from it: one at a time.
-	 */
-	if (!(x->etaint = calloc(ne + 1, sizeof(double)))) {
-		error = iffa_error_set(IFFA_ENOMEM, "out of memory for exposure");
-		goto fail;
-	}
-	propagate_taint(x, scratch, scratch + nv + 1);
-	if ((error = best_list(x, 1)) < 0)
-		goto fail;
-	free(x->etaint);
-	x->etaint = NULL;
-	if (!(x->efund = calloc(ne + 1, sizeof(double)))) {
-		error = iffa_error_set(IFFA_ENOMEM, "out of memory for exposure");
-		goto fail;
-	}
-	propagate_funding(x, scratch, scratch + nv + 1);
-	if ((error = best_list(x, 0)) < 0)
-		goto fail;
-	free(x->efund);
-	x->efund = NULL;
-	if ((error = hops(x)) < 0)
+	if ((error = one_way(x, 1, scratch)) < 0 || (error = one_way(x, 0, scratch)) < 0 ||
+	    (error = hops(x)) < 0)
 		goto fail;
 	free(scratch);
 	*out = x;
